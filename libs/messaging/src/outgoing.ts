@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import { context as otelContext, propagation, SpanKind, trace, type Context } from '@opentelemetry/api';
+import { encodeCloudEventHeaders, type CloudEventAttributes } from '@platform/contracts';
+import { TenantContextStore, type TenantContext } from '@platform/tenancy';
+
+/** A message to publish: data plus the CloudEvents attributes that become its headers. */
+export interface OutgoingMessage {
+  /** Full topic name (prefix included). */
+  readonly topic: string;
+  /** Partition key: the aggregate id, so one aggregate's messages keep their order. */
+  readonly key: string;
+  /** The data only; serialized as JSON. */
+  readonly value: unknown;
+  readonly attributes: CloudEventAttributes;
+}
+
+export interface MessageDraft {
+  readonly topic: string;
+  /** `ce_type`, e.g. `orders.CreateOrder`. */
+  readonly type: string;
+  /** Aggregate id: `ce_subject` and the key. */
+  readonly subject: string;
+  readonly value: unknown;
+  readonly source: string;
+  readonly dataSchemaVersion: number;
+  readonly id?: string;
+  readonly time?: string;
+  readonly sequence?: number;
+  readonly replyTo?: string;
+}
+
+/**
+ * Completes a draft with the tenant, correlation, causation and actor of the current
+ * {@link TenantContext}: the only way tenant metadata gets onto an outgoing message.
+ */
+export function fromCurrentContext(
+  draft: MessageDraft,
+  tenant: TenantContext = TenantContextStore.require(),
+): OutgoingMessage {
+  return {
+    topic: draft.topic,
+    key: draft.subject,
+    value: draft.value,
+    attributes: {
+      id: draft.id ?? randomUUID(),
+      type: draft.type,
+      source: draft.source,
+      time: draft.time ?? new Date().toISOString(),
+      subject: draft.subject,
+      tenantId: tenant.tenantId,
+      correlationId: tenant.correlationId,
+      causationId: tenant.causationId,
+      actor: tenant.actor,
+      dataSchemaVersion: draft.dataSchemaVersion,
+      ...(draft.sequence !== undefined && { sequence: draft.sequence }),
+      ...(draft.replyTo !== undefined && { replyTo: draft.replyTo }),
+    },
+  };
+}
+
+const tracer = trace.getTracer('@platform/messaging');
+
+/**
+ * Runs `send` inside a PRODUCER span and returns the Kafka headers with that span's
+ * `traceparent`, so the consumer's span continues the same trace.
+ */
+export async function withProducerSpan<T>(
+  messages: readonly OutgoingMessage[],
+  send: (headers: readonly Record<string, string>[]) => Promise<T>,
+): Promise<T> {
+  const first = messages[0];
+  const topic = [...new Set(messages.map((message) => message.topic))].join(',');
+  const span = tracer.startSpan(`${topic} publish`, {
+    kind: SpanKind.PRODUCER,
+    attributes: {
+      'messaging.system': 'kafka',
+      'messaging.operation.type': 'send',
+      'messaging.destination.name': topic,
+      'messaging.batch.message_count': messages.length,
+      ...(first && { 'tenant.id': first.attributes.tenantId, 'messaging.kafka.message.key': first.key }),
+    },
+  });
+  const spanContext: Context = trace.setSpan(otelContext.active(), span);
+  try {
+    const headers = messages.map((message) => {
+      const carrier: Record<string, string> = {};
+      propagation.inject(spanContext, carrier);
+      return { ...encodeCloudEventHeaders(message.attributes), ...carrier };
+    });
+    return await otelContext.with(spanContext, () => send(headers));
+  } catch (error) {
+    span.recordException(error as Error);
+    span.setStatus({ code: 2 });
+    throw error;
+  } finally {
+    span.end();
+  }
+}

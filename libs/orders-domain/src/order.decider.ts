@@ -1,0 +1,24 @@
+import type { OrderCommand, OrderEvent } from '@platform/contracts';
+import { addOrderItem } from './add-order-item';
+import { assertNever } from './assert-never';
+import { createOrder } from './create-order';
+import type { DecideResult, Decider } from './decider';
+import type { OrderRejection } from './order.rejections';
+import { evolve, initialState, type OrderState } from './order.state';
+
+export function decide(command: OrderCommand, state: OrderState): DecideResult<OrderEvent, OrderRejection> {
+  switch (command.type) {
+    case 'CreateOrder':
+      return createOrder(command, state);
+    case 'AddOrderItem':
+      return addOrderItem(command, state);
+    default:
+      return assertNever(command);
+  }
+}
+
+export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState, OrderRejection> = {
+  decide,
+  evolve,
+  initialState,
+};

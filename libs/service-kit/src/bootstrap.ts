@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import {
+  createLogger,
+  currentTraceId,
+  histogram,
+  startDefaultMetrics,
+  stopTracing,
+  type Logger,
+} from '@platform/observability';
+import { ConfigError } from './config/config';
+import { sendProblem, ProblemFilter } from './http/problem.filter';
+import { PinoNestLogger } from './http/pino-nest-logger';
+import { ProblemError } from '@platform/contracts';
+
+export interface ServiceDefinition {
+  /** Service name: logs, metrics, `ce_source`. */
+  readonly name: string;
+  /** Builds the root module from validated configuration (throws ConfigError when invalid). */
+  readonly module: (logger: Logger) => unknown;
+  readonly port: () => number;
+  readonly host: () => string;
+  readonly bodyLimit: () => number;
+}
+
+const requestSeconds = histogram('http_server_request_duration_seconds', 'HTTP request duration', [
+  'method',
+  'route',
+  'status',
+]);
+
+/**
+ * Starts a service the same way everywhere: JSON logs, problem+json errors, `X-Trace-Id`, request
+ * metrics, health and metrics endpoints, and a graceful stop on SIGTERM (consumers stop and
+ * commit, HTTP drains, the producer flushes, spans are exported). Exits 1 with the list of bad
+ * variables when the configuration is invalid.
+ */
+export async function runService(definition: ServiceDefinition): Promise<NestFastifyApplication> {
+  const logger = createLogger(definition.name);
+  let root: unknown;
+  try {
+    root = definition.module(logger);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      logger.fatal({ problems: error.problems }, error.message);
+      process.stderr.write(`${definition.name}: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  startDefaultMetrics(definition.name);
+
+  const adapter = new FastifyAdapter({
+    bodyLimit: definition.bodyLimit(),
+    genReqId: () => randomUUID(),
+    logger: false,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(root as never, adapter, {
+    logger: new PinoNestLogger(logger),
+    abortOnError: false,
+  });
+  app.useGlobalFilters(new ProblemFilter());
+
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.decorateRequest('identity', undefined);
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-trace-id', currentTraceId() ?? request.id);
+    done();
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    requestSeconds.observe(
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status: String(reply.statusCode),
+      },
+      reply.elapsedTime / 1_000,
+    );
+    done();
+  });
+  fastify.setErrorHandler((error, request: FastifyRequest, reply: FastifyReply) =>
+    sendProblem(request, reply, error),
+  );
+  fastify.setNotFoundHandler((request, reply) =>
+    sendProblem(
+      request,
+      reply,
+      new ProblemError('notFound', `no route ${request.method} ${request.url.split('?')[0]}`),
+    ),
+  );
+
+  await app.listen(definition.port(), definition.host());
+  logger.info({ port: definition.port() }, `${definition.name} listening`);
+  onShutdownSignal(async (signal) => {
+    logger.info({ signal }, 'shutting down');
+    // Nest's order: beforeApplicationShutdown (consumers stop and commit), HTTP drains,
+    // onApplicationShutdown (reply listeners stop, producer flushes); then spans are exported.
+    await app.close();
+    await stopTracing();
+    logger.info('stopped');
+  });
+  return app;
+}
+
+function onShutdownSignal(shutdown: (signal: NodeJS.Signals) => Promise<void>): void {
+  let stopping = false;
+  const handler = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    const force = setTimeout(() => process.exit(1), 25_000);
+    force.unref();
+    shutdown(signal).then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`shutdown failed: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', handler);
+  process.on('SIGINT', handler);
+}

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+
+/** Configuration that does not validate: the message names every bad variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Reads and validates environment variables once, at start. A service refuses to start with a
+ * message naming each bad variable rather than failing later on first use.
+ *
+ * @example
+ * const config = loadConfig(z.object({ ...kafkaEnv, ...httpEnv(8081) }), process.env);
+ */
+export function loadConfig<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => {
+      const variable = issue.path.map(String).join('.');
+      const given = env[variable];
+      return `${variable}: ${issue.message}${given === undefined ? ' (not set)' : ` (got "${given}")`}`;
+    }),
+  );
+}
+
+const brokerList = z
+  .string()
+  .regex(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/, 'must be a comma-separated list of host:port')
+  .transform((value) => value.split(','));
+
+const port = z.coerce.number().int().min(1).max(65_535);
+
+export const kafkaEnv = {
+  KAFKA_BROKERS: brokerList.default(['localhost:9092']),
+  KAFKA_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]*$/, 'may contain only letters, digits, ".", "_" and "-"')
+    .default(''),
+};
+
+export const databaseEnv = {
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .default('postgres://platform:platform@127.0.0.1:5432/platform'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+};
+
+export const DEVELOPMENT_JWT_SECRET = 'dev-only-secret-change-me-0123456789abcdef';
+
+export const jwtEnv = {
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEVELOPMENT_JWT_SECRET),
+  JWT_ISSUER: z.string().min(1).optional(),
+  JWT_AUDIENCE: z.string().min(1).optional(),
+};
+
+export const eventStoreEnv = {
+  EVENT_STORE: z.enum(['postgres', 'eventstoredb']).default('postgres'),
+  EVENTSTOREDB_URL: z
+    .string()
+    .regex(/^(esdb|kurrentdb)(\+discover)?:\/\//, 'must be an esdb:// URL')
+    .optional(),
+};
+
+export const instanceEnv = {
+  /** Distinguishes instances of one service (reply topics, consumer client ids). */
+  INSTANCE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, "_" and "-" only')
+    .optional(),
+};
+
+/** `PORT` (and `HOST`) of a service's HTTP server, with its own default port. */
+export const httpEnv = (defaultPort: number) => ({
+  PORT: port.default(defaultPort),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1_024).default(1_048_576),
+});
+
+export { port as portSchema };

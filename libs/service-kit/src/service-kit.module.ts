@@ -1,0 +1,87 @@
+import { Global, Inject, Module, type DynamicModule, type OnModuleInit, type Provider } from '@nestjs/common';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { MESSAGING, MessagingModule, type KafkaMessaging } from '@platform/messaging';
+import type { Logger } from '@platform/observability';
+import {
+  createTokenVerifier,
+  TenantContextInterceptor,
+  TenantDirectory,
+  TenantGuard,
+  TOKEN_VERIFIER,
+  type TokenVerifierOptions,
+} from '@platform/tenancy';
+import { HealthController } from './health/health.controller';
+import { Readiness } from './health/readiness';
+import { TenantDirectoryFeed } from './tenancy/tenant-directory.feed';
+import { SERVICE_LOGGER, SERVICE_NAME } from './tokens';
+
+export interface ServiceKitOptions {
+  readonly service: string;
+  readonly instanceId: string;
+  readonly logger: Logger;
+  readonly kafka: { readonly brokers: readonly string[]; readonly topicPrefix: string };
+  /** Serve tenant-scoped HTTP routes: JWT guard, tenant context, tenant directory. */
+  readonly tenancy?: { readonly jwt: TokenVerifierOptions };
+  /** Keep a local tenant directory without serving tenant routes (e.g. command enforcement). */
+  readonly tenantDirectory?: boolean;
+}
+
+class KafkaReadiness implements OnModuleInit {
+  constructor(
+    @Inject(MESSAGING) private readonly messaging: KafkaMessaging,
+    private readonly readiness: Readiness,
+  ) {}
+  onModuleInit(): void {
+    this.readiness.register('kafka', () => this.messaging.ping());
+  }
+}
+
+/**
+ * What every service shares: logger, messaging (Kafka), health and metrics endpoints, readiness,
+ * and, for services that serve tenant routes, the JWT guard with the tenant directory.
+ */
+@Global()
+@Module({})
+export class ServiceKitModule {
+  static forRoot(options: ServiceKitOptions): DynamicModule {
+    const providers: Provider[] = [
+      { provide: SERVICE_NAME, useValue: options.service },
+      { provide: SERVICE_LOGGER, useValue: options.logger },
+      Readiness,
+      KafkaReadiness,
+    ];
+    if (options.tenancy || options.tenantDirectory) providers.push(TenantDirectory, TenantDirectoryFeed);
+    if (options.tenancy) {
+      const jwt = options.tenancy.jwt;
+      providers.push(
+        { provide: TOKEN_VERIFIER, useFactory: () => createTokenVerifier(jwt) },
+        { provide: APP_GUARD, useClass: TenantGuard },
+        { provide: APP_INTERCEPTOR, useClass: TenantContextInterceptor },
+      );
+    }
+    return {
+      module: ServiceKitModule,
+      imports: [
+        MessagingModule.forRootAsync({
+          useFactory: () => ({
+            logger: options.logger.child({ component: 'messaging' }),
+            options: {
+              brokers: options.kafka.brokers,
+              topicPrefix: options.kafka.topicPrefix,
+              clientId: `${options.service}-${options.instanceId}`,
+              service: options.service,
+            },
+          }),
+        }),
+      ],
+      controllers: [HealthController],
+      providers,
+      exports: [
+        SERVICE_NAME,
+        SERVICE_LOGGER,
+        Readiness,
+        ...(options.tenancy || options.tenantDirectory ? [TenantDirectory] : []),
+      ],
+    };
+  }
+}

@@ -1,0 +1,66 @@
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ProblemError } from '@platform/contracts';
+import { hasRole } from '../claims';
+import type { TokenVerifier } from '../token-verifier';
+import { TenantDirectory } from '../tenant-directory';
+import { resolveTenant } from '../tenant-resolution';
+import { ACCESS_RULE, type AccessRule } from './access.decorator';
+import { correlationIdOf, headerValue, type IdentifiedRequest } from './request-identity';
+
+export const TOKEN_VERIFIER = Symbol('TOKEN_VERIFIER');
+
+/**
+ * Authenticates the caller and fixes the request's tenant: from the token's claims and the
+ * `X-Tenant-ID` header, never from the body. Routes without an {@link AccessRule} are refused.
+ */
+@Injectable()
+export class TenantGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(TOKEN_VERIFIER) private readonly verify: TokenVerifier,
+    private readonly directory: TenantDirectory,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    if (context.getType() !== 'http') return true;
+    const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (!rule) throw new ProblemError('forbidden', 'this route declares no access rule');
+    if (rule.scope === 'public') return true;
+
+    const request = context.switchToHttp().getRequest<IdentifiedRequest>();
+    const claims = this.verify(bearerToken(request));
+    if (!hasRole(claims.roles, rule.role)) {
+      throw new ProblemError('forbidden', `this operation needs the ${rule.role} role`);
+    }
+    if (rule.scope === 'platform') {
+      request.identity = { claims };
+      return true;
+    }
+    const tenantId = resolveTenant(claims, headerValue(request, 'x-tenant-id'), this.directory, rule.mode);
+    request.identity = {
+      claims,
+      tenant: {
+        tenantId,
+        actor: claims.sub,
+        roles: claims.roles,
+        correlationId: correlationIdOf(request),
+        causationId: request.id,
+      },
+    };
+    return true;
+  }
+}
+
+function bearerToken(request: IdentifiedRequest): string {
+  const authorization = headerValue(request, 'authorization');
+  if (authorization === undefined) throw new ProblemError('unauthorized', 'missing Authorization header');
+  const [scheme, token] = authorization.split(' ');
+  if (scheme?.toLowerCase() !== 'bearer' || !token) {
+    throw new ProblemError('unauthorized', 'the Authorization header must be "Bearer <token>"');
+  }
+  return token;
+}

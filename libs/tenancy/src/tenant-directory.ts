@@ -1,0 +1,30 @@
+import type { TenantSnapshot } from '@platform/contracts';
+
+/**
+ * This process's local view of every tenant, fed from `tenants.lifecycle`. Lookups are map reads:
+ * nothing on the request path goes to the network to learn a tenant's status.
+ */
+export class TenantDirectory {
+  private readonly byId = new Map<string, TenantSnapshot>();
+  private readonly bySlug = new Map<string, TenantSnapshot>();
+
+  /** Applies a snapshot unless an equal or newer version is already known (redelivery-safe). */
+  apply(snapshot: TenantSnapshot): void {
+    const known = this.byId.get(snapshot.tenantId);
+    if (known && known.version >= snapshot.version) return;
+    this.byId.set(snapshot.tenantId, snapshot);
+    this.bySlug.set(snapshot.slug, snapshot);
+  }
+
+  byTenantId(tenantId: string): TenantSnapshot | undefined {
+    return this.byId.get(tenantId);
+  }
+
+  byTenantSlug(slug: string): TenantSnapshot | undefined {
+    return this.bySlug.get(slug);
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+}

@@ -1,0 +1,58 @@
+import { isUuid, ProblemError, SLUG_PATTERN } from '@platform/contracts';
+import type { Claims } from './claims';
+import type { TenantDirectory } from './tenant-directory';
+
+export type AccessMode = 'read' | 'write';
+
+/**
+ * Decides which tenant a request acts in (contract section 2), from the verified claims and the
+ * `X-Tenant-ID` header (id or slug), never from a body. Throws a {@link ProblemError}:
+ * 400 for a malformed header, 403 when the caller may not act in that tenant or the tenant's
+ * status forbids the access.
+ */
+export function resolveTenant(
+  claims: Claims,
+  header: string | undefined,
+  directory: TenantDirectory,
+  mode: AccessMode,
+): string {
+  const tenantId = pickTenantId(claims, header, directory);
+  if (!claims.tenants.includes(tenantId)) {
+    throw new ProblemError('tenantForbidden', 'the caller may not act in this tenant');
+  }
+  const tenant = directory.byTenantId(tenantId);
+  switch (tenant?.status) {
+    case 'active':
+      return tenantId;
+    case 'suspended':
+      if (mode === 'read') return tenantId;
+      throw new ProblemError('tenantSuspended', 'the tenant is suspended: reads only');
+    case 'archived':
+    case 'deleted':
+      throw new ProblemError('tenantArchived', 'the tenant is archived');
+    case 'draft':
+    case undefined:
+      throw new ProblemError('tenantNotActive', 'the tenant is not active (yet)');
+  }
+}
+
+function pickTenantId(claims: Claims, header: string | undefined, directory: TenantDirectory): string {
+  if (header === undefined || header === '') {
+    const [only, ...others] = claims.tenants;
+    if (only !== undefined && others.length === 0) return only.toLowerCase();
+    if (only === undefined) throw new ProblemError('tenantForbidden', 'the caller may act in no tenant');
+    throw new ProblemError('validation', 'X-Tenant-ID is required: the token names several tenants', [
+      { path: '/headers/x-tenant-id', message: 'required' },
+    ]);
+  }
+  if (isUuid(header)) return header.toLowerCase();
+  if (SLUG_PATTERN.test(header)) {
+    const tenant = directory.byTenantSlug(header);
+    // An unknown slug is answered like a tenant the caller may not act in: no existence leak.
+    if (!tenant) throw new ProblemError('tenantForbidden', 'the caller may not act in this tenant');
+    return tenant.tenantId;
+  }
+  throw new ProblemError('validation', 'X-Tenant-ID must be a tenant id (UUID) or slug', [
+    { path: '/headers/x-tenant-id', message: 'not a UUID or slug' },
+  ]);
+}
