@@ -1,1 +1,4 @@
 export * from './given-when-then';
+export * from './probes';
+export * from './infra';
+export * from './tracing';
