@@ -10,6 +10,7 @@ const attributes: CloudEventAttributes = {
   correlationId: 'corr-1',
   causationId: 'cause-1',
   sequence: 3,
+  position: 1042,
   dataSchemaVersion: 1,
   actor: 'user-1',
   traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
@@ -49,7 +50,7 @@ describe('CloudEvents Kafka header codec', () => {
   });
 
   it('leaves optional attributes out when absent', () => {
-    const { sequence: _s, actor: _a, traceparent: _t, ...minimal } = attributes;
+    const { sequence: _s, position: _p, actor: _a, traceparent: _t, ...minimal } = attributes;
     const headers = encodeCloudEventHeaders(minimal);
     expect(Object.keys(headers)).not.toContain('ce_sequence');
     expect(decodeCloudEventHeaders(headers)).toEqual({ ok: true, attributes: minimal });

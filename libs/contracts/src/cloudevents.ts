@@ -22,6 +22,8 @@ export interface CloudEventAttributes {
   /** `ce_sequence`: the aggregate version after this event (events only). */
   readonly sequence?: number;
   readonly dataSchemaVersion: number;
+  /** `ce_position`: the event's global position in the event store (events only). */
+  readonly position?: number;
   /** `ce_actor`: who caused it (JWT `sub` or a service). */
   readonly actor?: string;
   /** `ce_replyto`: topic where the sender waits for the outcome of a command. */
@@ -51,6 +53,7 @@ export function encodeCloudEventHeaders(attributes: CloudEventAttributes): Recor
     ce_dataschemaversion: String(attributes.dataSchemaVersion),
   };
   if (attributes.sequence !== undefined) headers.ce_sequence = String(attributes.sequence);
+  if (attributes.position !== undefined) headers.ce_position = String(attributes.position);
   if (attributes.actor !== undefined) headers.ce_actor = attributes.actor;
   if (attributes.replyTo !== undefined) headers.ce_replyto = attributes.replyTo;
   if (attributes.traceparent !== undefined) headers.traceparent = attributes.traceparent;
@@ -121,6 +124,11 @@ export function decodeCloudEventHeaders(headers: RawHeaders): DecodeResult {
   if (sequence !== undefined && (!Number.isInteger(sequence) || sequence < 0)) {
     problems.push({ header: 'ce_sequence', message: 'not a non-negative integer' });
   }
+  const positionText = optional('ce_position');
+  const position = positionText === undefined ? undefined : Number(positionText);
+  if (position !== undefined && (!Number.isSafeInteger(position) || position < 0)) {
+    problems.push({ header: 'ce_position', message: 'not a non-negative integer' });
+  }
   if (problems.length > 0) return { ok: false, problems };
 
   const actor = optional('ce_actor');
@@ -140,6 +148,7 @@ export function decodeCloudEventHeaders(headers: RawHeaders): DecodeResult {
       causationId,
       dataSchemaVersion,
       ...(sequence !== undefined && { sequence }),
+      ...(position !== undefined && { position }),
       ...(actor !== undefined && { actor }),
       ...(replyTo !== undefined && { replyTo }),
       ...(traceparent !== undefined && { traceparent }),

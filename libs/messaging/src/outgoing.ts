@@ -26,6 +26,7 @@ export interface MessageDraft {
   readonly id?: string;
   readonly time?: string;
   readonly sequence?: number;
+  readonly position?: number;
   readonly replyTo?: string;
 }
 
@@ -53,6 +54,7 @@ export function fromCurrentContext(
       actor: tenant.actor,
       dataSchemaVersion: draft.dataSchemaVersion,
       ...(draft.sequence !== undefined && { sequence: draft.sequence }),
+      ...(draft.position !== undefined && { position: draft.position }),
       ...(draft.replyTo !== undefined && { replyTo: draft.replyTo }),
     },
   };

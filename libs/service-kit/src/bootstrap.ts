@@ -15,14 +15,19 @@ import { sendProblem, ProblemFilter } from './http/problem.filter';
 import { PinoNestLogger } from './http/pino-nest-logger';
 import { ProblemError } from '@platform/contracts';
 
+export interface ServiceSetup {
+  /** The root Nest module, built from validated configuration. */
+  readonly module: unknown;
+  readonly port: number;
+  readonly host: string;
+  readonly bodyLimit: number;
+}
+
 export interface ServiceDefinition {
   /** Service name: logs, metrics, `ce_source`. */
   readonly name: string;
-  /** Builds the root module from validated configuration (throws ConfigError when invalid). */
-  readonly module: (logger: Logger) => unknown;
-  readonly port: () => number;
-  readonly host: () => string;
-  readonly bodyLimit: () => number;
+  /** Validates configuration (throws ConfigError when invalid) and builds the root module. */
+  readonly setup: (logger: Logger) => ServiceSetup;
 }
 
 const requestSeconds = histogram('http_server_request_duration_seconds', 'HTTP request duration', [
@@ -39,9 +44,9 @@ const requestSeconds = histogram('http_server_request_duration_seconds', 'HTTP r
  */
 export async function runService(definition: ServiceDefinition): Promise<NestFastifyApplication> {
   const logger = createLogger(definition.name);
-  let root: unknown;
+  let setup: ServiceSetup;
   try {
-    root = definition.module(logger);
+    setup = definition.setup(logger);
   } catch (error) {
     if (error instanceof ConfigError) {
       logger.fatal({ problems: error.problems }, error.message);
@@ -53,13 +58,13 @@ export async function runService(definition: ServiceDefinition): Promise<NestFas
   startDefaultMetrics(definition.name);
 
   const adapter = new FastifyAdapter({
-    bodyLimit: definition.bodyLimit(),
+    bodyLimit: setup.bodyLimit,
     genReqId: () => randomUUID(),
     logger: false,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
-  const app = await NestFactory.create<NestFastifyApplication>(root as never, adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(setup.module as never, adapter, {
     logger: new PinoNestLogger(logger),
     abortOnError: false,
   });
@@ -93,8 +98,8 @@ export async function runService(definition: ServiceDefinition): Promise<NestFas
     ),
   );
 
-  await app.listen(definition.port(), definition.host());
-  logger.info({ port: definition.port() }, `${definition.name} listening`);
+  await app.listen(setup.port, setup.host);
+  logger.info({ port: setup.port }, `${definition.name} listening`);
   onShutdownSignal(async (signal) => {
     logger.info({ signal }, 'shutting down');
     // Nest's order: beforeApplicationShutdown (consumers stop and commit), HTTP drains,

@@ -82,3 +82,11 @@ export const httpEnv = (defaultPort: number) => ({
 });
 
 export { port as portSchema };
+
+/** `INSTANCE_ID`, or `<hostname>-<pid>` when unset. */
+export function instanceIdOf(configured: string | undefined): string {
+  return (
+    configured ??
+    `${process.env.HOSTNAME ?? 'local'}-${process.pid}`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 64)
+  );
+}

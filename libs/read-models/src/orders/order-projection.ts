@@ -1,0 +1,68 @@
+import { addAmounts, multiplyAmount, type OrderEvent } from '@platform/contracts';
+import type { OrderLineView } from './order-view.entity';
+
+/** The order read model as plain data (what the projection computes and the store writes). */
+export interface OrderRow {
+  readonly id: string;
+  readonly customerId: string;
+  readonly status: string;
+  readonly items: readonly OrderLineView[];
+  readonly totalAmount: string;
+  readonly currency: string | null;
+  readonly itemCount: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly version: number;
+  readonly lastPosition: number;
+}
+
+export interface AppliedEventMeta {
+  readonly occurredAt: string;
+  /** The aggregate version after the event (`ce_sequence`). */
+  readonly version: number;
+  readonly position: number;
+}
+
+/**
+ * Pure projection: the order row after `event`. Returns `undefined` for an event that does not
+ * apply (an item for an order the read model has not seen), and the row unchanged for an event
+ * at or below the row's version (a redelivery).
+ */
+export function projectOrder(
+  row: OrderRow | undefined,
+  event: OrderEvent,
+  meta: AppliedEventMeta,
+): OrderRow | undefined {
+  if (row && meta.version <= row.version) return row;
+  switch (event.type) {
+    case 'OrderCreated':
+      if (row) return row;
+      return {
+        id: event.data.orderId,
+        customerId: event.data.customerId,
+        status: 'draft',
+        items: [],
+        totalAmount: '0.00',
+        currency: null,
+        itemCount: 0,
+        createdAt: meta.occurredAt,
+        updatedAt: meta.occurredAt,
+        version: meta.version,
+        lastPosition: meta.position,
+      };
+    case 'OrderItemAdded': {
+      if (!row) return undefined;
+      const { sku, quantity, unitPrice } = event.data;
+      return {
+        ...row,
+        items: [...row.items, { sku, quantity, unitPrice }],
+        totalAmount: addAmounts(row.totalAmount, multiplyAmount(unitPrice.amount, quantity)),
+        currency: row.currency ?? unitPrice.currency,
+        itemCount: row.itemCount + 1,
+        updatedAt: meta.occurredAt,
+        version: meta.version,
+        lastPosition: meta.position,
+      };
+    }
+  }
+}
