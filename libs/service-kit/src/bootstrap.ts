@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   createLogger,
   currentTraceId,
@@ -11,9 +10,8 @@ import {
   type Logger,
 } from '@platform/observability';
 import { ConfigError } from './config/config';
-import { sendProblem, ProblemFilter } from './http/problem.filter';
+import { ProblemFilter } from './http/problem.filter';
 import { PinoNestLogger } from './http/pino-nest-logger';
-import { ProblemError } from '@platform/contracts';
 
 export interface ServiceSetup {
   /** The root Nest module, built from validated configuration. */
@@ -87,16 +85,7 @@ export async function runService(definition: ServiceDefinition): Promise<NestFas
     );
     done();
   });
-  fastify.setErrorHandler((error, request: FastifyRequest, reply: FastifyReply) =>
-    sendProblem(request, reply, error),
-  );
-  fastify.setNotFoundHandler((request, reply) =>
-    sendProblem(
-      request,
-      reply,
-      new ProblemError('notFound', `no route ${request.method} ${request.url.split('?')[0]}`),
-    ),
-  );
+  // Nest sends fastify's own errors (bad JSON, 413, 415) and unknown routes through ProblemFilter.
 
   await app.listen(setup.port, setup.host);
   logger.info({ port: setup.port }, `${definition.name} listening`);

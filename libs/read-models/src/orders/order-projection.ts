@@ -20,6 +20,7 @@ export interface AppliedEventMeta {
   readonly occurredAt: string;
   /** The aggregate version after the event (`ce_sequence`). */
   readonly version: number;
+  /** Global position (`ce_position`); 0 when the event does not carry one. */
   readonly position: number;
 }
 
@@ -61,7 +62,7 @@ export function projectOrder(
         itemCount: row.itemCount + 1,
         updatedAt: meta.occurredAt,
         version: meta.version,
-        lastPosition: meta.position,
+        lastPosition: Math.max(row.lastPosition, meta.position),
       };
     }
   }

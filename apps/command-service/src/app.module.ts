@@ -1,0 +1,32 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { EventStoreModule } from '@platform/event-store';
+import type { Logger } from '@platform/observability';
+import { ConfigError, SERVICE_CONFIG, ServiceKitModule } from '@platform/service-kit';
+import type { CommandServiceConfig } from './config';
+import { OrdersMessageController } from './orders/orders.message-controller';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: CommandServiceConfig, instanceId: string, logger: Logger): DynamicModule {
+    if (config.EVENT_STORE !== 'postgres') {
+      throw new ConfigError([
+        'EVENT_STORE: the eventstoredb adapter is not wired into the command service yet; use postgres',
+      ]);
+    }
+    return {
+      module: AppModule,
+      imports: [
+        ServiceKitModule.forRoot({
+          service: 'command-service',
+          instanceId,
+          logger,
+          kafka: { brokers: config.KAFKA_BROKERS, topicPrefix: config.KAFKA_TOPIC_PREFIX },
+        }),
+        EventStoreModule.forRootAsync({
+          useFactory: () => ({ connectionString: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
+        }),
+      ],
+      providers: [{ provide: SERVICE_CONFIG, useValue: config }, OrdersMessageController],
+    };
+  }
+}

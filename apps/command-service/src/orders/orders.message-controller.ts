@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import {
+  ceTypeOf,
+  fieldErrors,
+  findMessageDefinition,
+  messageDefinition,
+  Topics,
+  type OrderCommand,
+  type ProblemData,
+} from '@platform/contracts';
+import { EVENT_STORE, type EventStore } from '@platform/event-store';
+import {
+  fromCurrentContext,
+  MESSAGING,
+  NonRetriableError,
+  type ConsumedMessage,
+  type KafkaMessaging,
+} from '@platform/messaging';
+import { SERVICE_CONFIG } from '@platform/service-kit';
+import { TenantContextStore } from '@platform/tenancy';
+import type { CommandServiceConfig } from '../config';
+import { handleOrderCommand } from './handle-order-command';
+
+/**
+ * Kafka adapter of the Order commands: parses, calls {@link handleOrderCommand}, publishes the
+ * resulting events to `orders.events` and answers the requester. No business rule lives here.
+ */
+@Injectable()
+export class OrdersMessageController implements OnModuleInit {
+  constructor(
+    @Inject(MESSAGING) private readonly messaging: KafkaMessaging,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(SERVICE_CONFIG) private readonly config: CommandServiceConfig,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const partitions = this.config.KAFKA_PARTITIONS;
+    await this.messaging.ensureTopics(
+      [{ topic: this.messaging.topic(Topics.ordersEvents), partitions }],
+      true,
+    );
+    await this.messaging.subscribe(
+      {
+        groupId: `${this.config.KAFKA_TOPIC_PREFIX}command-service`,
+        topics: [this.messaging.topic(Topics.ordersCommands)],
+        handler: (message) => this.handle(message),
+      },
+      partitions,
+    );
+  }
+
+  private async handle(message: ConsumedMessage): Promise<void> {
+    const command = this.parse(message);
+    if (!command.ok) {
+      await this.messaging.reply(message, { ok: false, problem: command.problem });
+      throw new NonRetriableError(command.problem.detail);
+    }
+    const tenant = TenantContextStore.require();
+    const outcome = await handleOrderCommand(this.store, command.command, {
+      tenantId: tenant.tenantId,
+      correlationId: tenant.correlationId,
+      causationId: message.attributes.id,
+      actor: tenant.actor,
+      now: () => new Date().toISOString(),
+      newId: randomUUID,
+      ...(message.attributes.traceparent !== undefined && { traceparent: message.attributes.traceparent }),
+    });
+    if (!outcome.ok) {
+      await this.messaging.reply(message, { ok: false, problem: outcome.problem });
+      return;
+    }
+    const topic = this.messaging.topic(Topics.ordersEvents);
+    await this.messaging.publish(
+      outcome.events.map(({ eventId, event, version, position, occurredAt }) =>
+        fromCurrentContext({
+          topic,
+          id: eventId,
+          type: ceTypeOf({ context: 'orders', name: event.type }),
+          subject: outcome.orderId,
+          value: event.data,
+          source: this.messaging.source,
+          time: occurredAt,
+          dataSchemaVersion: messageDefinition('orders', event.type).schemaVersion,
+          sequence: version,
+          ...(position !== undefined && { position }),
+        }),
+      ),
+    );
+    await this.messaging.reply(message, {
+      ok: true,
+      result: { orderId: outcome.orderId, version: outcome.version, position: outcome.position },
+    });
+  }
+
+  private parse(
+    message: ConsumedMessage,
+  ): { ok: true; command: OrderCommand } | { ok: false; problem: ProblemData } {
+    const definition = findMessageDefinition(message.attributes.type);
+    if (!definition || definition.kind !== 'command' || definition.context !== 'orders') {
+      return {
+        ok: false,
+        problem: { kind: 'validation', detail: `unknown command type ${message.attributes.type}` },
+      };
+    }
+    const data = definition.schema.safeParse(message.value);
+    if (!data.success) {
+      return {
+        ok: false,
+        problem: {
+          kind: 'validation',
+          detail: `${definition.name} is not valid`,
+          errors: fieldErrors(data.error),
+        },
+      };
+    }
+    return { ok: true, command: { type: definition.name, data: data.data } as OrderCommand };
+  }
+}

@@ -1,0 +1,65 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { ProblemError, replyTopic, Topics } from '@platform/contracts';
+import { fromCurrentContext, MESSAGING, type KafkaMessaging, type ReplyListener } from '@platform/messaging';
+import { SERVICE_CONFIG, SERVICE_NAME } from '@platform/service-kit';
+import type { GatewayConfig } from '../config';
+import { INSTANCE_ID } from '../tokens';
+
+export interface CommandToSend {
+  /** `ce_type`, e.g. `orders.CreateOrder`. */
+  readonly type: string;
+  readonly topic: string;
+  /** The aggregate id: the Kafka key, so one aggregate's commands stay in order. */
+  readonly aggregateId: string;
+  readonly data: unknown;
+  readonly schemaVersion: number;
+}
+
+/**
+ * Sends a command on Kafka, in the request's tenant context, and waits for its outcome on this
+ * instance's own reply topic. A refused command comes back as the service's problem.
+ */
+@Injectable()
+export class CommandBus implements OnModuleInit {
+  private listener: ReplyListener | undefined;
+
+  constructor(
+    @Inject(MESSAGING) private readonly messaging: KafkaMessaging,
+    @Inject(SERVICE_CONFIG) private readonly config: GatewayConfig,
+    @Inject(SERVICE_NAME) private readonly service: string,
+    @Inject(INSTANCE_ID) private readonly instanceId: string,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.messaging.ensureTopics(
+      [{ topic: this.messaging.topic(Topics.ordersCommands), partitions: this.config.KAFKA_PARTITIONS }],
+      true,
+    );
+    this.listener = await this.messaging.listenForReplies(
+      replyTopic(this.config.KAFKA_TOPIC_PREFIX, this.service, this.instanceId),
+    );
+  }
+
+  async send<R>(command: CommandToSend): Promise<R> {
+    if (!this.listener) throw new ProblemError('unavailable', 'the gateway is starting');
+    const message = fromCurrentContext({
+      topic: this.messaging.topic(command.topic),
+      type: command.type,
+      subject: command.aggregateId,
+      value: command.data,
+      source: this.messaging.source,
+      dataSchemaVersion: command.schemaVersion,
+    });
+    let reply;
+    try {
+      reply = await this.messaging.request<R>(this.listener, message, this.config.COMMAND_TIMEOUT_MS);
+    } catch (error) {
+      if (error instanceof ProblemError) throw error;
+      throw new ProblemError('unavailable', 'the command could not be handed to Kafka', undefined, {
+        'retry-after': '5',
+      });
+    }
+    if (!reply.ok) throw ProblemError.from(reply.problem);
+    return reply.result;
+  }
+}

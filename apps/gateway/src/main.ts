@@ -1,0 +1,18 @@
+import './instrumentation';
+import { instanceIdOf, loadConfig, runService } from '@platform/service-kit';
+import { AppModule } from './app.module';
+import { configSchema } from './config';
+
+void runService({
+  name: 'gateway',
+  setup: (logger) => {
+    const config = loadConfig(configSchema, process.env);
+    return {
+      module: AppModule.forRoot(config, instanceIdOf(config.INSTANCE_ID), logger),
+      // The contract names GATEWAY_PORT; PORT works as for every service.
+      port: config.GATEWAY_PORT ?? config.PORT,
+      host: config.HOST,
+      bodyLimit: config.BODY_LIMIT_BYTES,
+    };
+  },
+});

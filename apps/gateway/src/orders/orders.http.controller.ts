@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import {
+  addOrderItemBodySchema,
+  createOrderBodySchema,
+  isUuid,
+  messageDefinition,
+  parseOrThrow,
+  ProblemError,
+  Topics,
+} from '@platform/contracts';
+import { Access, CurrentTenant, type TenantContext } from '@platform/tenancy';
+import { CommandBus } from '../commands/command-bus';
+import { Upstreams } from '../upstream/upstreams.provider';
+
+interface Appended {
+  readonly orderId: string;
+  readonly version: number;
+  readonly position: number;
+}
+
+/** The order routes of the public API: commands go to Kafka, reads to the query service. */
+@Controller('v1/orders')
+export class OrdersHttpController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly upstreams: Upstreams,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @Access({ scope: 'tenant', role: 'member', mode: 'write' })
+  async createOrder(
+    @Body() body: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Appended> {
+    const { customerId } = parseOrThrow(createOrderBodySchema, body, 'the order');
+    const orderId = randomUUID();
+    const result = await this.commands.send<Appended>({
+      type: 'orders.CreateOrder',
+      topic: Topics.ordersCommands,
+      aggregateId: orderId,
+      data: { orderId, customerId },
+      schemaVersion: messageDefinition('orders', 'CreateOrder').schemaVersion,
+    });
+    void reply.header('location', `/v1/orders/${orderId}`);
+    return { orderId: result.orderId, version: result.version, position: result.position };
+  }
+
+  @Post(':id/items')
+  @HttpCode(200)
+  @Access({ scope: 'tenant', role: 'member', mode: 'write' })
+  async addItem(@Param('id') id: string, @Body() body: unknown): Promise<Omit<Appended, 'orderId'>> {
+    const orderId = orderIdOf(id);
+    const item = parseOrThrow(addOrderItemBodySchema, body, 'the item');
+    const result = await this.commands.send<Appended>({
+      type: 'orders.AddOrderItem',
+      topic: Topics.ordersCommands,
+      aggregateId: orderId,
+      data: { orderId, ...item },
+      schemaVersion: messageDefinition('orders', 'AddOrderItem').schemaVersion,
+    });
+    return { version: result.version, position: result.position };
+  }
+
+  @Get(':id')
+  @Access({ scope: 'tenant', role: 'viewer', mode: 'read' })
+  async getOrder(
+    @Param('id') id: string,
+    @CurrentTenant() tenant: TenantContext,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const orderId = orderIdOf(id);
+    await this.upstreams.queries.forward(request, reply, `/v1/orders/${orderId}`, tenant.tenantId);
+  }
+}
+
+function orderIdOf(id: string): string {
+  if (!isUuid(id)) {
+    throw new ProblemError('validation', 'the order id must be a UUID', [
+      { path: '/params/id', message: 'not a UUID' },
+    ]);
+  }
+  return id.toLowerCase();
+}

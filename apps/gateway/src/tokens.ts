@@ -1,0 +1,1 @@
+export const INSTANCE_ID = Symbol('INSTANCE_ID');

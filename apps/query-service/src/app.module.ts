@@ -1,0 +1,32 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { Logger } from '@platform/observability';
+import { ReadModelsProvider } from '@platform/read-models';
+import { SERVICE_CONFIG, ServiceKitModule } from '@platform/service-kit';
+import type { QueryServiceConfig } from './config';
+import { OrdersHttpController } from './orders/orders.http.controller';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: QueryServiceConfig, instanceId: string, logger: Logger): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ServiceKitModule.forRoot({
+          service: 'query-service',
+          instanceId,
+          logger,
+          kafka: { brokers: config.KAFKA_BROKERS, topicPrefix: config.KAFKA_TOPIC_PREFIX },
+          tenancy: {
+            jwt: {
+              secret: config.JWT_SECRET,
+              ...(config.JWT_ISSUER !== undefined && { issuer: config.JWT_ISSUER }),
+              ...(config.JWT_AUDIENCE !== undefined && { audience: config.JWT_AUDIENCE }),
+            },
+          },
+        }),
+      ],
+      controllers: [OrdersHttpController],
+      providers: [{ provide: SERVICE_CONFIG, useValue: config }, ReadModelsProvider],
+    };
+  }
+}

@@ -1,0 +1,3 @@
+import { startTracing } from '@platform/observability';
+
+startTracing('query-service');

@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { databaseEnv, httpEnv, instanceEnv, jwtEnv, kafkaEnv } from '@platform/service-kit';
+
+export const configSchema = z.object({
+  ...kafkaEnv,
+  ...databaseEnv,
+  ...jwtEnv,
+  ...instanceEnv,
+  ...httpEnv(8085),
+  /** Regions a tenant may be placed in; the first is the default. */
+  ALLOWED_REGIONS: z
+    .string()
+    .regex(/^[a-z0-9-]+(,[a-z0-9-]+)*$/, 'must be a comma-separated list of region names')
+    .default('eu-west-1,us-east-1')
+    .transform((value) => value.split(',')),
+});
+
+export type TenantRegistryConfig = z.infer<typeof configSchema>;
