@@ -3,10 +3,12 @@ import { ProblemError, type FieldError } from './problems';
 
 /** Zod issues as the contract's `errors: [{ path, message }]`, paths in JSON-pointer-ish dot form. */
 export function fieldErrors(error: z.ZodError): FieldError[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.length === 0 ? '/' : '/' + issue.path.map(String).join('/'),
-    message: issue.message,
-  }));
+  const pointer = (path: readonly PropertyKey[]): string => '/' + path.map(String).join('/');
+  return error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: pointer([...issue.path, key]), message: 'unknown field' }))
+      : [{ path: pointer(issue.path), message: issue.message }],
+  );
 }
 
 /** Parses `input` or throws a 400 {@link ProblemError} listing every violation. */

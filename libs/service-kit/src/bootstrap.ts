@@ -70,6 +70,8 @@ export async function runService(definition: ServiceDefinition): Promise<NestFas
 
   const fastify = app.getHttpAdapter().getInstance();
   fastify.decorateRequest('identity', undefined);
+  // JSON only (contract: anything else is 415); fastify would otherwise accept text/plain.
+  fastify.removeContentTypeParser('text/plain');
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-trace-id', currentTraceId() ?? request.id);
     done();

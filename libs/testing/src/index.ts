@@ -2,3 +2,4 @@ export * from './given-when-then';
 export * from './probes';
 export * from './infra';
 export * from './tracing';
+export * from './service-process';

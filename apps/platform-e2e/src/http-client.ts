@@ -1,0 +1,41 @@
+export interface ApiResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: Record<string, unknown>;
+  readonly text: string;
+}
+
+export interface ApiRequest {
+  readonly token?: string;
+  readonly tenant?: string;
+  readonly body?: unknown;
+  /** Sent as-is instead of JSON. */
+  readonly rawBody?: string;
+  readonly contentType?: string;
+}
+
+/** A thin client of the public HTTP API. */
+export async function api(
+  baseUrl: string,
+  method: string,
+  path: string,
+  request: ApiRequest = {},
+): Promise<ApiResponse> {
+  const headers: Record<string, string> = {};
+  if (request.token !== undefined) headers.authorization = `Bearer ${request.token}`;
+  if (request.tenant !== undefined) headers['x-tenant-id'] = request.tenant;
+  let body: string | undefined;
+  if (request.rawBody !== undefined || request.body !== undefined) {
+    headers['content-type'] = request.contentType ?? 'application/json';
+    body = request.rawBody ?? JSON.stringify(request.body);
+  }
+  const response = await fetch(`${baseUrl}${path}`, { method, headers, ...(body !== undefined && { body }) });
+  const text = await response.text();
+  let parsed: Record<string, unknown> = {};
+  try {
+    parsed = text === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
+  } catch {
+    parsed = {};
+  }
+  return { status: response.status, headers: response.headers, body: parsed, text };
+}

@@ -1,0 +1,291 @@
+import { createSigner } from 'fast-jwt';
+import {
+  eventually,
+  startService,
+  testInfra,
+  uniqueSuffix,
+  waitReady,
+  type RunningService,
+} from '@platform/testing';
+import { api, type ApiResponse } from './http-client';
+
+/**
+ * The whole platform as separate processes on the local Kafka and PostgreSQL: two gateways and
+ * two command services, one of each other service. Two tenants that must never see each other.
+ */
+const JWT_SECRET = `e2e-secret-${uniqueSuffix()}-0123456789abcdefghij`;
+const sign = createSigner({ key: JWT_SECRET, algorithm: 'HS256', expiresIn: 600_000 });
+const token = (roles: string[], tenants: string[] = [], sub = 'e2e-user'): string =>
+  sign({ sub, roles, tenants });
+
+const base = 18_080;
+const env = {
+  KAFKA_BROKERS: testInfra.kafkaBrokers.join(','),
+  KAFKA_TOPIC_PREFIX: `e2e-${uniqueSuffix()}.`,
+  DATABASE_URL: testInfra.databaseUrl,
+  JWT_SECRET,
+  QUERY_SERVICE_URL: `http://127.0.0.1:${base + 3}`,
+  TENANT_REGISTRY_URL: `http://127.0.0.1:${base + 5}`,
+  OTEL_SDK_DISABLED: 'true',
+  LOG_LEVEL: 'info',
+};
+
+const expectProblem = (response: ApiResponse, status: number, typeSuffix?: string): void => {
+  expect({ status: response.status, contentType: response.headers.get('content-type') }).toEqual({
+    status,
+    contentType: expect.stringMatching(/^application\/problem\+json(;|$)/),
+  });
+  expect(response.body).toMatchObject({
+    status,
+    title: expect.any(String),
+    detail: expect.any(String),
+    traceId: expect.any(String),
+  });
+  if (typeSuffix) expect(String(response.body.type)).toMatch(new RegExp(`/${typeSuffix}$`));
+};
+
+describe('walking skeleton: one request through every service, two tenants', () => {
+  const services: RunningService[] = [];
+  let gateways: [RunningService, RunningService];
+  let commandServices: RunningService[];
+  const admin = token(['platform-admin'], [], 'e2e-admin');
+
+  beforeAll(async () => {
+    // The registry first: it creates tenants.lifecycle, which every other service reads at start.
+    const registry = startService('tenant-registry', 'e2e-tenant-registry', base + 5, env);
+    services.push(registry);
+    await waitReady(registry);
+    commandServices = [
+      startService('command-service', 'e2e-command-1', base + 1, env),
+      startService('command-service', 'e2e-command-2', base + 11, env),
+    ];
+    const rest = [
+      ...commandServices,
+      startService('projection-service', 'e2e-projection', base + 2, env),
+      startService('query-service', 'e2e-query', base + 3, env),
+      startService('saga-service', 'e2e-saga', base + 4, env),
+    ];
+    services.push(...rest);
+    await Promise.all(rest.map((s) => waitReady(s)));
+    gateways = [
+      startService('gateway', 'e2e-gateway-1', base, env),
+      startService('gateway', 'e2e-gateway-2', base + 10, env),
+    ];
+    services.push(...gateways);
+    await Promise.all(gateways.map((g) => waitReady(g)));
+  }, 180_000);
+
+  afterAll(async () => {
+    const codes = await Promise.all(services.map(async (s) => [s.name, await s.stop()] as const));
+    // Every service shuts down cleanly on SIGTERM.
+    expect(codes.filter(([, code]) => code !== 0)).toEqual([]);
+  }, 60_000);
+
+  async function createActiveTenant(slug: string): Promise<string> {
+    const created = await api(gateways[0].url, 'POST', '/v1/tenants', {
+      token: admin,
+      body: { slug, name: slug },
+    });
+    expect(created.status).toBe(202);
+    expect(created.body).toMatchObject({ slug, status: 'draft', isolation: 'schema' });
+    const id = String(created.body.id);
+    await eventually(
+      async () => {
+        const tenant = await api(gateways[1].url, 'GET', `/v1/tenants/${id}`, { token: admin });
+        expect(tenant.body.status).toBe('active');
+      },
+      { what: `tenant ${slug} active` },
+    );
+    return id;
+  }
+
+  it('creates, extends and reads an order per tenant; tenants cannot see each other', async () => {
+    const suffix = uniqueSuffix();
+    const [tenantA, tenantB] = await Promise.all([
+      createActiveTenant(`acme-${suffix}`),
+      createActiveTenant(`globex-${suffix}`),
+    ]);
+    const alice = token(['member'], [tenantA], 'alice');
+    const bob = token(['member'], [tenantB], 'bob');
+
+    // Write through gateway 1 (the gateways learn of the activation from tenants.lifecycle).
+    const created = await eventually(async () => {
+      const response = await api(gateways[0].url, 'POST', '/v1/orders', {
+        token: alice,
+        body: { customerId: 'cust-1' },
+      });
+      expect(response.status).toBe(201);
+      return response;
+    });
+    expect(created.body).toEqual({ orderId: expect.any(String), version: 1, position: expect.any(Number) });
+    const orderId = String(created.body.orderId);
+    expect(created.headers.get('location')).toBe(`/v1/orders/${orderId}`);
+
+    // Extend it through gateway 2, naming the tenant by slug.
+    const added = await api(gateways[1].url, 'POST', `/v1/orders/${orderId}/items`, {
+      token: alice,
+      tenant: `acme-${suffix}`,
+      body: { sku: 'SKU-1', quantity: 3, unitPrice: { amount: '19.99', currency: 'EUR' } },
+    });
+    expect(added.status).toBe(200);
+    expect(added.body).toEqual({ version: 2, position: expect.any(Number) });
+    expect(Number(added.body.position)).toBeGreaterThan(Number(created.body.position));
+
+    const order = await eventually(
+      async () => {
+        const response = await api(gateways[0].url, 'GET', `/v1/orders/${orderId}`, { token: alice });
+        expect(response.status).toBe(200);
+        expect(response.body.version).toBe(2);
+        return response;
+      },
+      { what: 'order projected to version 2' },
+    );
+    expect(order.body).toMatchObject({
+      id: orderId,
+      customerId: 'cust-1',
+      status: 'draft',
+      totalAmount: '59.97',
+      itemCount: 1,
+      items: [{ sku: 'SKU-1', quantity: 3, unitPrice: { amount: '19.99', currency: 'EUR' } }],
+    });
+    expect(order.headers.get('etag')).toBe('"2"');
+    expect(order.headers.get('x-trace-id')).toBeTruthy();
+
+    // Tenant B: A's order is a 404 exactly like an unknown one; acting in A is a 403.
+    await eventually(async () => {
+      const ok = await api(gateways[1].url, 'POST', '/v1/orders', {
+        token: bob,
+        body: { customerId: 'cust-b' },
+      });
+      expect(ok.status).toBe(201);
+    });
+    const foreign = await api(gateways[1].url, 'GET', `/v1/orders/${orderId}`, { token: bob });
+    const unknownId = '00000000-0000-4000-8000-000000000000';
+    const unknown = await api(gateways[1].url, 'GET', `/v1/orders/${unknownId}`, { token: bob });
+    expectProblem(foreign, 404, 'not-found');
+    expectProblem(unknown, 404, 'not-found');
+    const strip = (r: ApiResponse) => ({
+      ...r.body,
+      detail: String(r.body.detail).replace(/[0-9a-f-]{36}/, '<id>'),
+      traceId: '',
+      instance: '',
+    });
+    expect(strip(foreign)).toEqual(strip(unknown));
+    expectProblem(
+      await api(gateways[0].url, 'GET', `/v1/orders/${orderId}`, { token: bob, tenant: tenantA }),
+      403,
+      'tenant-forbidden',
+    );
+    expectProblem(
+      await api(gateways[0].url, 'POST', `/v1/orders/${orderId}/items`, {
+        token: bob,
+        tenant: tenantA,
+        body: { sku: 'SKU-2', quantity: 1, unitPrice: { amount: '1.00', currency: 'EUR' } },
+      }),
+      403,
+      'tenant-forbidden',
+    );
+    // B cannot write into A's order through its own tenant either: there is no such order in B.
+    expectProblem(
+      await api(gateways[0].url, 'POST', `/v1/orders/${orderId}/items`, {
+        token: bob,
+        body: { sku: 'SKU-2', quantity: 1, unitPrice: { amount: '1.00', currency: 'EUR' } },
+      }),
+      404,
+    );
+    // A's order is untouched.
+    expect((await api(gateways[0].url, 'GET', `/v1/orders/${orderId}`, { token: alice })).body.version).toBe(
+      2,
+    );
+  });
+
+  it('spreads commands over both command-service instances and both gateways', async () => {
+    const tenant = await createActiveTenant(`load-${uniqueSuffix()}`);
+    const member = token(['member'], [tenant]);
+    await eventually(async () => {
+      expect(
+        (await api(gateways[0].url, 'POST', '/v1/orders', { token: member, body: { customerId: 'warmup' } }))
+          .status,
+      ).toBe(201);
+    });
+    const responses = await Promise.all(
+      Array.from({ length: 24 }, (_, i) =>
+        api(gateways[i % 2 === 0 ? 0 : 1].url, 'POST', '/v1/orders', {
+          token: member,
+          body: { customerId: `c-${i}` },
+        }),
+      ),
+    );
+    expect(responses.map((r) => r.status)).toEqual(Array(24).fill(201));
+    const handledBy = await Promise.all(
+      commandServices.map(async (service) => {
+        const metrics = await (await fetch(`${service.url}/metrics`)).text();
+        const line = metrics
+          .split('\n')
+          .find(
+            (l) =>
+              l.startsWith('messaging_messages_total') &&
+              l.includes('orders.commands') &&
+              l.includes('outcome="ok"'),
+          );
+        return Number(line?.split(' ').pop() ?? 0);
+      }),
+    );
+    expect(handledBy.every((count) => count > 0)).toBe(true);
+  });
+
+  it('answers bad input with problem+json', async () => {
+    const tenant = await createActiveTenant(`errors-${uniqueSuffix()}`);
+    const member = token(['member'], [tenant]);
+    const viewer = token(['viewer'], [tenant]);
+    const gw = gateways[0].url;
+    expectProblem(await api(gw, 'POST', '/v1/orders', { body: { customerId: 'x' } }), 401, 'unauthorized');
+    expectProblem(
+      await api(gw, 'POST', '/v1/orders', { token: `${member}x`, body: { customerId: 'x' } }),
+      401,
+      'unauthorized',
+    );
+    expectProblem(
+      await api(gw, 'POST', '/v1/orders', { token: viewer, body: { customerId: 'x' } }),
+      403,
+      'forbidden',
+    );
+    expectProblem(
+      await api(gw, 'POST', '/v1/orders', { token: member, rawBody: '{"customerId":' }),
+      400,
+      'validation',
+    );
+    expectProblem(
+      await api(gw, 'POST', '/v1/orders', {
+        token: member,
+        rawBody: 'customerId=x',
+        contentType: 'text/plain',
+      }),
+      415,
+    );
+    expectProblem(
+      await api(gw, 'POST', '/v1/orders', {
+        token: member,
+        rawBody: JSON.stringify({ customerId: 'x'.repeat(1_100_000) }),
+      }),
+      413,
+    );
+    const unknownField = await api(gw, 'POST', '/v1/orders', {
+      token: member,
+      body: { customerId: 'x', tenantId: tenant },
+    });
+    expectProblem(unknownField, 400, 'validation');
+    expect(unknownField.body.errors).toEqual([{ path: '/tenantId', message: 'unknown field' }]);
+    expectProblem(await api(gw, 'GET', '/v1/orders/not-a-uuid', { token: member }), 400, 'validation');
+    expectProblem(
+      await api(gw, 'POST', '/v1/tenants', { token: member, body: { slug: 'nope', name: 'n' } }),
+      403,
+      'forbidden',
+    );
+    expectProblem(
+      await api(gw, 'POST', '/v1/tenants', { token: admin, body: { slug: 'Bad Slug', name: 'n' } }),
+      400,
+      'validation',
+    );
+  });
+});

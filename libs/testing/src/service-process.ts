@@ -1,0 +1,68 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { eventually } from './probes';
+
+export interface RunningService {
+  readonly name: string;
+  readonly port: number;
+  readonly url: string;
+  readonly process: ChildProcess;
+  readonly logFile: string;
+  /** SIGTERM, then waits for the exit code (graceful shutdown). */
+  stop(): Promise<number | null>;
+}
+
+const workspaceRoot = path.resolve(__dirname, '../../..');
+
+/**
+ * Starts a compiled service (`dist/apps/<service>/src/main.js`, see `npm run build`) as a child
+ * process with its own environment; its output goes to `.local/logs/e2e/<name>.log`.
+ */
+export function startService(
+  service: string,
+  name: string,
+  port: number,
+  env: Record<string, string>,
+): RunningService {
+  const logDir = path.join(workspaceRoot, '.local', 'logs', 'e2e');
+  mkdirSync(logDir, { recursive: true });
+  const logFile = path.join(logDir, `${name}.log`);
+  const log = createWriteStream(logFile);
+  const child = spawn(
+    process.execPath,
+    ['--enable-source-maps', path.join(workspaceRoot, 'dist/apps', service, 'src/main.js')],
+    {
+      env: { ...process.env, ...env, PORT: String(port), INSTANCE_ID: name },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    name,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    process: child,
+    logFile,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+/** Waits until `/health/ready` answers 200, failing early if the process died. */
+export async function waitReady(service: RunningService, timeoutMs = 60_000): Promise<void> {
+  await eventually(
+    async () => {
+      if (service.process.exitCode !== null) {
+        throw new Error(`${service.name} exited with ${service.process.exitCode}; see ${service.logFile}`);
+      }
+      const response = await fetch(`${service.url}/health/ready`);
+      if (response.status !== 200) throw new Error(`${service.name} not ready: ${await response.text()}`);
+    },
+    { timeoutMs, intervalMs: 200, what: `${service.name} ready` },
+  );
+}
