@@ -38,6 +38,10 @@ module.exports = function preset(projectDir) {
     moduleNameMapper,
     testPathIgnorePatterns: ['/node_modules/', '/dist/', '/lint-fixtures/'],
     passWithNoTests: false,
+    reporters: [
+      'default',
+      [path.join(root, 'tools/jest/summary-reporter.cjs'), { name: `${path.relative(root, projectDir)} [${tierName}]` }],
+    ],
     clearMocks: true,
   };
 };
