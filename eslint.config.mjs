@@ -39,7 +39,7 @@ export default tseslint.config(
     files: ['**/*.ts'],
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['libs/*/lint-fixtures/*.ts'] },
+        projectService: { allowDefaultProject: ['libs/*/lint-fixtures/*.ts', 'apps/*/lint-fixtures/*.ts'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { EventStoreModule } from '@platform/event-store';
+import { EVENT_STORE, EventStoreModule, type EventStore } from '@platform/event-store';
 import type { Logger } from '@platform/observability';
-import { ConfigError, SERVICE_CONFIG, ServiceKitModule } from '@platform/service-kit';
+import { ConfigError, readinessCheck, SERVICE_CONFIG, ServiceKitModule } from '@platform/service-kit';
 import type { CommandServiceConfig } from './config';
 import { OrdersMessageController } from './orders/orders.message-controller';
 
@@ -26,7 +26,11 @@ export class AppModule {
           useFactory: () => ({ connectionString: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
         }),
       ],
-      providers: [{ provide: SERVICE_CONFIG, useValue: config }, OrdersMessageController],
+      providers: [
+        { provide: SERVICE_CONFIG, useValue: config },
+        readinessCheck('event-store', EVENT_STORE, (store: EventStore) => store.ping()),
+        OrdersMessageController,
+      ],
     };
   }
 }

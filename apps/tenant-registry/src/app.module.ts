@@ -1,8 +1,8 @@
 import { Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
-import { EventStoreModule } from '@platform/event-store';
+import { EVENT_STORE, EventStoreModule, type EventStore } from '@platform/event-store';
 import type { Logger } from '@platform/observability';
-import { Readiness, SERVICE_CONFIG, ServiceKitModule } from '@platform/service-kit';
+import { Readiness, readinessCheck, SERVICE_CONFIG, ServiceKitModule } from '@platform/service-kit';
 import type { TenantRegistryConfig } from './config';
 import { TenantLifecycle } from './tenants/tenant-lifecycle';
 import { TenantRecords } from './tenants/tenant-records';
@@ -34,6 +34,7 @@ export class AppModule {
       controllers: [TenantsHttpController],
       providers: [
         { provide: SERVICE_CONFIG, useValue: config },
+        readinessCheck('event-store', EVENT_STORE, (store: EventStore) => store.ping()),
         {
           provide: TenantRecords,
           inject: [Readiness],

@@ -1,5 +1,5 @@
 import type { Consumer, Kafka } from 'kafkajs';
-import { headerText, ProblemError, type RawHeaders } from '@platform/contracts';
+import { headerText, ProblemError } from '@platform/contracts';
 import type { Logger } from '@platform/observability';
 
 interface Waiter {
@@ -42,7 +42,7 @@ export class ReplyListener {
     await consumer.subscribe({ topic: this.replyTopic, fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ message }) => {
-        const requestId = headerText((message.headers ?? ({} as RawHeaders))['ce_causationid']);
+        const requestId = headerText(message.headers?.ce_causationid);
         const waiter = requestId === undefined ? undefined : this.waiters.get(requestId);
         if (!waiter || requestId === undefined) return; // late reply to a request that timed out
         this.waiters.delete(requestId);

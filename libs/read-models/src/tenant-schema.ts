@@ -6,6 +6,6 @@ import { isUuid } from '@platform/contracts';
  * it can only contain `[0-9a-f_]`.
  */
 export function tenantSchema(tenantId: string): string {
-  if (!isUuid(tenantId)) throw new TypeError(`not a tenant id: ${tenantId}`);
+  if (!isUuid(tenantId)) throw new TypeError(`not a tenant id: ${String(tenantId)}`);
   return `tenant_${tenantId.toLowerCase().replace(/-/g, '')}`;
 }

@@ -43,7 +43,7 @@ export class Upstream {
     let response;
     try {
       response = await this.pool.request({
-        method: request.method as 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+        method: request.method,
         path,
         headers,
         body: hasBody

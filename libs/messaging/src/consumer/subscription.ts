@@ -83,23 +83,23 @@ export class Subscription {
   }
 
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
+    const { batch } = payload;
     const messages = batch.messages.map((message) => ({ key: message.key?.toString() ?? '', message }));
     const finished = new Set<string>();
     await forEachLimited(groupByKey(messages), this.options.concurrency ?? 32, async (group) => {
       for (const { message } of group) {
-        if (!isRunning() || isStale()) return;
+        if (!payload.isRunning() || payload.isStale()) return;
         await this.handleOne(batch.topic, batch.partition, message);
         finished.add(message.offset);
         this.options.onProcessed?.(batch.topic, batch.partition, message.offset);
       }
-      await heartbeat();
+      await payload.heartbeat();
     });
     const offset = committableOffset(
       batch.messages.map((message) => message.offset),
       finished,
     );
-    if (offset !== undefined) resolveOffset(offset);
+    if (offset !== undefined) payload.resolveOffset(offset);
   }
 
   private async handleOne(topic: string, partition: number, message: KafkaMessage): Promise<void> {

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type InjectionToken, type Provider } from '@nestjs/common';
 
 export type ReadinessCheck = () => Promise<void>;
 
@@ -32,4 +32,22 @@ export class Readiness {
     );
     return { ready: entries.every(([, state]) => state === 'up'), checks: Object.fromEntries(entries) };
   }
+}
+
+/**
+ * A provider that registers a readiness check on a dependency resolved by `token`.
+ *
+ * @example
+ * providers: [readinessCheck('event-store', EVENT_STORE, (store: EventStore) => store.ping())]
+ */
+export function readinessCheck<T>(
+  name: string,
+  token: InjectionToken,
+  check: (dependency: T) => Promise<void>,
+): Provider {
+  return {
+    provide: Symbol(`readiness:${name}`),
+    inject: [Readiness, token],
+    useFactory: (readiness: Readiness, dependency: T) => readiness.register(name, () => check(dependency)),
+  };
 }
