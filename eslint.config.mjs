@@ -5,10 +5,22 @@ import tseslint from 'typescript-eslint';
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 
-const infraPackages = ['kafkajs', '@nestjs/*', 'pg', 'typeorm', 'undici', 'fast-jwt', 'pino', '@opentelemetry/*'];
+const infraPackages = [
+  'kafkajs',
+  '@nestjs/*',
+  'pg',
+  'typeorm',
+  'undici',
+  'fast-jwt',
+  'pino',
+  '@opentelemetry/*',
+];
 
 export const depConstraints = [
-  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:infra', 'type:contracts', 'type:util'] },
+  {
+    sourceTag: 'type:app',
+    onlyDependOnLibsWithTags: ['type:domain', 'type:infra', 'type:contracts', 'type:util'],
+  },
   {
     sourceTag: 'type:domain',
     onlyDependOnLibsWithTags: ['type:domain', 'type:contracts', 'type:util'],
@@ -32,7 +44,18 @@ export const depConstraints = [
 ];
 
 export default tseslint.config(
-  { ignores: ['**/node_modules', '**/dist', '.local', '.nx', 'coverage', '**/*.cjs', '**/*.mjs', 'bench/results'] },
+  {
+    ignores: [
+      '**/node_modules',
+      '**/dist',
+      '.local',
+      '.nx',
+      'coverage',
+      '**/*.cjs',
+      '**/*.mjs',
+      'bench/results',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

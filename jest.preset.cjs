@@ -40,7 +40,10 @@ module.exports = function preset(projectDir) {
     passWithNoTests: false,
     reporters: [
       'default',
-      [path.join(root, 'tools/jest/summary-reporter.cjs'), { name: `${path.relative(root, projectDir)} [${tierName}]` }],
+      [
+        path.join(root, 'tools/jest/summary-reporter.cjs'),
+        { name: `${path.relative(root, projectDir)} [${tierName}]` },
+      ],
     ],
     clearMocks: true,
   };
