@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from '@platform/observability';
-import { SERVICE_CONFIG, ServiceKitModule } from '@platform/service-kit';
+import { SERVICE_CONFIG, ServiceKitModule, jwtOptionsOf } from '@platform/service-kit';
 import { CommandBus } from './commands/command-bus';
 import type { GatewayConfig } from './config';
 import { OrdersHttpController } from './orders/orders.http.controller';
@@ -19,13 +19,7 @@ export class AppModule {
           instanceId,
           logger,
           kafka: { brokers: config.KAFKA_BROKERS, topicPrefix: config.KAFKA_TOPIC_PREFIX },
-          tenancy: {
-            jwt: {
-              secret: config.JWT_SECRET,
-              ...(config.JWT_ISSUER !== undefined && { issuer: config.JWT_ISSUER }),
-              ...(config.JWT_AUDIENCE !== undefined && { audience: config.JWT_AUDIENCE }),
-            },
-          },
+          tenancy: { jwt: jwtOptionsOf(config) },
         }),
       ],
       controllers: [OrdersHttpController, TenantsHttpController],

@@ -1,18 +1,12 @@
 import './instrumentation';
-import { instanceIdOf, loadConfig, runService } from '@platform/service-kit';
+import { serviceMain } from '@platform/service-kit';
 import { AppModule } from './app.module';
 import { configSchema } from './config';
 
-void runService({
-  name: 'gateway',
-  setup: (logger) => {
-    const config = loadConfig(configSchema, process.env);
-    return {
-      module: AppModule.forRoot(config, instanceIdOf(config.INSTANCE_ID), logger),
-      // The contract names GATEWAY_PORT; PORT works as for every service.
-      port: config.GATEWAY_PORT ?? config.PORT,
-      host: config.HOST,
-      bodyLimit: config.BODY_LIMIT_BYTES,
-    };
-  },
-});
+serviceMain(
+  'gateway',
+  configSchema,
+  (config, instanceId, logger) => AppModule.forRoot(config, instanceId, logger),
+  // The contract names GATEWAY_PORT; PORT works as for every service.
+  (config) => config.GATEWAY_PORT ?? config.PORT,
+);

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from '@platform/observability';
 import { ReadModelsProvider } from '@platform/read-models';
-import { SERVICE_CONFIG, ServiceKitModule } from '@platform/service-kit';
+import { SERVICE_CONFIG, ServiceKitModule, jwtOptionsOf } from '@platform/service-kit';
 import type { QueryServiceConfig } from './config';
 import { OrdersHttpController } from './orders/orders.http.controller';
 
@@ -16,13 +16,7 @@ export class AppModule {
           instanceId,
           logger,
           kafka: { brokers: config.KAFKA_BROKERS, topicPrefix: config.KAFKA_TOPIC_PREFIX },
-          tenancy: {
-            jwt: {
-              secret: config.JWT_SECRET,
-              ...(config.JWT_ISSUER !== undefined && { issuer: config.JWT_ISSUER }),
-              ...(config.JWT_AUDIENCE !== undefined && { audience: config.JWT_AUDIENCE }),
-            },
-          },
+          tenancy: { jwt: jwtOptionsOf(config) },
         }),
       ],
       controllers: [OrdersHttpController],

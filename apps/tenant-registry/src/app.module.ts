@@ -2,7 +2,13 @@ import { Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/
 import { Pool } from 'pg';
 import { EVENT_STORE, EventStoreModule, type EventStore } from '@platform/event-store';
 import type { Logger } from '@platform/observability';
-import { Readiness, readinessCheck, SERVICE_CONFIG, ServiceKitModule } from '@platform/service-kit';
+import {
+  Readiness,
+  readinessCheck,
+  SERVICE_CONFIG,
+  ServiceKitModule,
+  jwtOptionsOf,
+} from '@platform/service-kit';
 import type { TenantRegistryConfig } from './config';
 import { TenantLifecycle } from './tenants/tenant-lifecycle';
 import { TenantRecords } from './tenants/tenant-records';
@@ -19,13 +25,7 @@ export class AppModule {
           instanceId,
           logger,
           kafka: { brokers: config.KAFKA_BROKERS, topicPrefix: config.KAFKA_TOPIC_PREFIX },
-          tenancy: {
-            jwt: {
-              secret: config.JWT_SECRET,
-              ...(config.JWT_ISSUER !== undefined && { issuer: config.JWT_ISSUER }),
-              ...(config.JWT_AUDIENCE !== undefined && { audience: config.JWT_AUDIENCE }),
-            },
-          },
+          tenancy: { jwt: jwtOptionsOf(config) },
         }),
         EventStoreModule.forRootAsync({
           useFactory: () => ({ connectionString: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),

@@ -5,3 +5,4 @@ export * from './service-kit.module';
 export * from './health/readiness';
 export * from './http/problem-response';
 export * from './http/problem.filter';
+export * from './main';

@@ -1,0 +1,52 @@
+import type { z } from 'zod';
+import type { Logger } from '@platform/observability';
+import type { TokenVerifierOptions } from '@platform/tenancy';
+import { runService } from './bootstrap';
+import { instanceIdOf, loadConfig } from './config/config';
+
+interface BaseConfig {
+  readonly PORT: number;
+  readonly HOST: string;
+  readonly BODY_LIMIT_BYTES: number;
+  readonly INSTANCE_ID?: string | undefined;
+}
+
+/**
+ * A service's whole `main`: validate its configuration, build its root module, run it.
+ *
+ * @example
+ * serviceMain('query-service', configSchema, (config, instanceId, logger) => AppModule.forRoot(config, instanceId, logger));
+ */
+export function serviceMain<S extends z.ZodObject>(
+  name: string,
+  schema: S,
+  rootModule: (config: z.infer<S>, instanceId: string, logger: Logger) => unknown,
+  portOf: (config: z.infer<S>) => number = (config) => (config as BaseConfig).PORT,
+): void {
+  void runService({
+    name,
+    setup: (logger) => {
+      const config = loadConfig(schema, process.env);
+      const base = config as BaseConfig;
+      return {
+        module: rootModule(config, instanceIdOf(base.INSTANCE_ID), logger),
+        port: portOf(config),
+        host: base.HOST,
+        bodyLimit: base.BODY_LIMIT_BYTES,
+      };
+    },
+  });
+}
+
+/** The JWT verifier options of a service configuration that includes `jwtEnv`. */
+export function jwtOptionsOf(config: {
+  readonly JWT_SECRET: string;
+  readonly JWT_ISSUER?: string | undefined;
+  readonly JWT_AUDIENCE?: string | undefined;
+}): TokenVerifierOptions {
+  return {
+    secret: config.JWT_SECRET,
+    ...(config.JWT_ISSUER !== undefined && { issuer: config.JWT_ISSUER }),
+    ...(config.JWT_AUDIENCE !== undefined && { audience: config.JWT_AUDIENCE }),
+  };
+}
