@@ -199,6 +199,33 @@ describe('walking skeleton: one request through every service, two tenants', () 
     );
   });
 
+  it.each(['shared', 'dedicated'])('keeps %s-isolation tenants apart too', async (isolation) => {
+    const suffix = uniqueSuffix();
+    const [one, two] = await Promise.all([
+      createActiveTenant(`${isolation}-one-${suffix}`, isolation),
+      createActiveTenant(`${isolation}-two-${suffix}`, isolation),
+    ]);
+    const first = token(['member'], [one]);
+    const second = token(['member'], [two]);
+    const created = await eventually(async () => {
+      const response = await api(gateways[0].url, 'POST', '/v1/orders', {
+        token: first,
+        body: { customerId: 'c' },
+      });
+      expect(response.status).toBe(201);
+      return response;
+    });
+    const orderId = String(created.body.orderId);
+    await eventually(async () => {
+      expect((await api(gateways[1].url, 'GET', `/v1/orders/${orderId}`, { token: first })).status).toBe(200);
+    });
+    expectProblem(
+      await api(gateways[1].url, 'GET', `/v1/orders/${orderId}`, { token: second }),
+      404,
+      'not-found',
+    );
+  });
+
   it('spreads commands over both command-service instances and both gateways', async () => {
     const tenant = await createActiveTenant(`load-${uniqueSuffix()}`);
     const member = token(['member'], [tenant]);

@@ -16,6 +16,8 @@ export class AppModule {
           instanceId,
           logger,
           kafka: { brokers: config.KAFKA_BROKERS, topicPrefix: config.KAFKA_TOPIC_PREFIX },
+          // Each tenant's isolation mode (where its read models live) comes from tenants.lifecycle.
+          tenantDirectory: true,
         }),
       ],
       providers: [

@@ -1,4 +1,6 @@
 export * from './tenant-schema';
+export * from './tenant-storage';
+export * from './tenant-data-sources';
 export * from './data-source';
 export * from './provisioning';
 export * from './orders/order-view.entity';

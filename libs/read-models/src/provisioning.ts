@@ -1,47 +1,153 @@
 import { DataSource } from 'typeorm';
+import type { TenantIsolation } from '@platform/contracts';
 import { readModelEntities, readModelMigrations } from './data-source';
-import { tenantSchema } from './tenant-schema';
+import { databaseUrlFor, storageOf, type TenantStorage } from './tenant-storage';
 
 export interface ProvisionResult {
-  readonly schema: string;
-  /** Names of the migrations this call ran (empty when the schema was already current). */
+  readonly storage: TenantStorage;
+  /** Names of the migrations this call ran (empty when the storage was already current). */
   readonly migrationsRun: readonly string[];
 }
 
+export interface DeprovisionResult {
+  readonly storage: TenantStorage;
+  /** What was removed: `schema <name>`, `database <name>`, or `<n> rows`. */
+  readonly removed: string;
+}
+
 /**
- * Creates the tenant's read-model schema and runs the read-model migrations inside it.
- * Idempotent: a second call (or a call after a crash half-way) ends in the same place.
+ * Makes a tenant's read-model storage exist and be current, by isolation mode:
+ * `schema` creates its schema and migrates it; `dedicated` creates its database and migrates it;
+ * `shared` migrates the shared schema (row-level security on `tenant_id`). Idempotent: a second call,
+ * or a call after a crash half-way, ends in the same place.
  */
-export async function provisionTenantSchema(databaseUrl: string, tenantId: string): Promise<ProvisionResult> {
-  const schema = tenantSchema(tenantId);
+export async function provisionTenantStorage(
+  databaseUrl: string,
+  tenantId: string,
+  isolation: TenantIsolation,
+): Promise<ProvisionResult> {
+  const storage = storageOf(tenantId, isolation);
+  if (storage.database !== undefined) await createDatabaseIfMissing(databaseUrl, storage.database);
   const dataSource = new DataSource({
     type: 'postgres',
-    url: databaseUrl,
-    schema,
+    url: databaseUrlFor(databaseUrl, storage.database),
+    schema: storage.schema,
     entities: readModelEntities,
     migrations: readModelMigrations,
     migrationsTableName: 'read_model_migrations',
-    migrationsTransactionMode: 'all',
     extra: { max: 1 },
   });
   await dataSource.initialize();
   try {
-    // Serialise concurrent provisioning of the same tenant (two controllers, a retry).
-    await dataSource.query('SELECT pg_advisory_lock(hashtext($1))', [schema]);
-    await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    // Serialise concurrent provisioning of the same storage (two controllers, a retry).
+    await dataSource.query('SELECT pg_advisory_lock(hashtext($1))', [`read-models:${storage.schema}`]);
+    await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${storage.schema}"`);
     const ran = await dataSource.runMigrations({ transaction: 'all' });
-    return { schema, migrationsRun: ran.map((migration) => migration.name) };
+    return { storage, migrationsRun: ran.map((migration) => migration.name) };
   } finally {
-    await dataSource.query('SELECT pg_advisory_unlock(hashtext($1))', [schema]).catch(() => undefined);
+    await dataSource
+      .query('SELECT pg_advisory_unlock(hashtext($1))', [`read-models:${storage.schema}`])
+      .catch(() => undefined);
     await dataSource.destroy();
   }
 }
 
-/** True when the tenant's schema exists with its read-model tables. */
-export async function tenantSchemaReady(dataSource: DataSource, tenantId: string): Promise<boolean> {
-  const rows: unknown[] = await dataSource.query(
-    `SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'orders'`,
-    [tenantSchema(tenantId)],
-  );
-  return rows.length > 0;
+/** Removes a tenant's read models: its schema, its database, or its rows in the shared schema. */
+export async function deprovisionTenantStorage(
+  databaseUrl: string,
+  tenantId: string,
+  isolation: TenantIsolation,
+): Promise<DeprovisionResult> {
+  const storage = storageOf(tenantId, isolation);
+  return withMainDatabase(databaseUrl, async (main) => {
+    switch (storage.mode) {
+      case 'schema':
+        await main.query(`DROP SCHEMA IF EXISTS "${storage.schema}" CASCADE`);
+        return { storage, removed: `schema ${storage.schema}` };
+      case 'dedicated':
+        await main.query(`DROP DATABASE IF EXISTS "${storage.database}" WITH (FORCE)`);
+        return { storage, removed: `database ${storage.database}` };
+      case 'shared': {
+        const exists: unknown[] = await main.query(
+          `SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'orders'`,
+          [storage.schema],
+        );
+        if (exists.length === 0) return { storage, removed: '0 rows' };
+        const orders = await affectedRows(
+          main,
+          `DELETE FROM "${storage.schema}".orders WHERE tenant_id = $1`,
+          [tenantId],
+        );
+        const processed = await affectedRows(
+          main,
+          `DELETE FROM "${storage.schema}".processed_events WHERE tenant_id = $1`,
+          [tenantId],
+        );
+        return { storage, removed: `${orders + processed} rows` };
+      }
+    }
+  });
+}
+
+/** True when the tenant's storage has its read-model tables. */
+export async function tenantStorageReady(
+  databaseUrl: string,
+  tenantId: string,
+  isolation: TenantIsolation,
+): Promise<boolean> {
+  const storage = storageOf(tenantId, isolation);
+  if (storage.database !== undefined) {
+    const found = await withMainDatabase(databaseUrl, (main) =>
+      main.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [storage.database]),
+    );
+    if ((found as unknown[]).length === 0) return false;
+  }
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url: databaseUrlFor(databaseUrl, storage.database),
+    extra: { max: 1 },
+  });
+  await dataSource.initialize();
+  try {
+    const rows: unknown[] = await dataSource.query(
+      `SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'orders'`,
+      [storage.schema],
+    );
+    return rows.length > 0;
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+async function createDatabaseIfMissing(databaseUrl: string, database: string): Promise<void> {
+  await withMainDatabase(databaseUrl, async (main) => {
+    const found: unknown[] = await main.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [database]);
+    if (found.length > 0) return;
+    try {
+      // CREATE DATABASE cannot run in a transaction; a concurrent creator may win the race.
+      await main.query(`CREATE DATABASE "${database}"`);
+    } catch (error) {
+      if ((error as { code?: string }).code !== '42P04') throw error;
+    }
+  });
+}
+
+async function withMainDatabase<T>(databaseUrl: string, work: (main: DataSource) => Promise<T>): Promise<T> {
+  const main = new DataSource({ type: 'postgres', url: databaseUrl, extra: { max: 1 } });
+  await main.initialize();
+  try {
+    return await work(main);
+  } finally {
+    await main.destroy();
+  }
+}
+
+async function affectedRows(dataSource: DataSource, sql: string, parameters: unknown[]): Promise<number> {
+  const runner = dataSource.createQueryRunner();
+  try {
+    const result = await runner.query(sql, parameters, true);
+    return result.affected ?? 0;
+  } finally {
+    await runner.release();
+  }
 }

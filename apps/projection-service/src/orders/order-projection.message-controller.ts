@@ -27,6 +27,9 @@ export class OrderProjectionController implements OnModuleInit {
         groupId: `${this.config.KAFKA_TOPIC_PREFIX}projection-service.orders`,
         topics: [this.messaging.topic(Topics.ordersEvents)],
         handler: (message) => this.handle(message),
+        // An event can outrun the tenant's activation in this service's directory: wait a few seconds.
+        maxAttempts: 6,
+        retryBackoffMs: 100,
       },
       this.config.KAFKA_PARTITIONS,
     );

@@ -5,7 +5,7 @@ import { messageDefinition, tenantStreamName, Topics, type TenantSnapshot } from
 import { EVENT_STORE, type EventStore } from '@platform/event-store';
 import { fromCurrentContext, MESSAGING, type KafkaMessaging } from '@platform/messaging';
 import { counter, type Logger } from '@platform/observability';
-import { provisionTenantSchema } from '@platform/read-models';
+import { provisionTenantStorage } from '@platform/read-models';
 import { SERVICE_CONFIG, SERVICE_LOGGER } from '@platform/service-kit';
 import { TenantContextStore, type TenantContext } from '@platform/tenancy';
 import type { TenantRegistryConfig } from '../config';
@@ -63,10 +63,14 @@ export class TenantLifecycle implements OnApplicationBootstrap {
   private async provision(record: TenantRecord): Promise<void> {
     for (let attempt = 1; attempt <= 8; attempt++) {
       try {
-        const result = await provisionTenantSchema(this.config.DATABASE_URL, record.tenantId);
+        const result = await provisionTenantStorage(
+          this.config.DATABASE_URL,
+          record.tenantId,
+          record.isolation,
+        );
         provisioning.inc({ outcome: 'succeeded' });
         const active = await this.records.transition(record.tenantId, record.version, 'active', [
-          condition('Provisioned', 'True', 'SchemaReady', `schema ${result.schema} is migrated`),
+          condition('Provisioned', 'True', 'StorageReady', `${describe(result.storage)} is migrated`),
           condition('Ready', 'True', 'Active', 'the tenant is active'),
         ]);
         if (active) await this.announce('TenantActivated', active);
@@ -135,6 +139,10 @@ export class TenantLifecycle implements OnApplicationBootstrap {
 
 function condition(type: string, status: Condition['status'], reason: string, message: string): Condition {
   return { type, status, reason, message, lastTransitionTime: new Date().toISOString() };
+}
+
+function describe(storage: { mode: string; schema: string; database?: string | undefined }): string {
+  return storage.database !== undefined ? `database ${storage.database}` : `schema ${storage.schema}`;
 }
 
 function systemContext(tenantId: string): TenantContext {

@@ -47,11 +47,6 @@ export class TenantsHttpController {
         { path: '/region', message: `must be one of ${this.config.ALLOWED_REGIONS.join(', ')}` },
       ]);
     }
-    if (input.isolation !== 'schema') {
-      throw new ProblemError('validation', `isolation ${input.isolation} is not available yet`, [
-        { path: '/isolation', message: 'only "schema" is provisioned by this version' },
-      ]);
-    }
     const claims = request.identity?.claims;
     if (!claims) throw new ProblemError('unauthorized', 'no caller');
     try {

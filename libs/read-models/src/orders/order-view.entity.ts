@@ -6,9 +6,12 @@ export interface OrderLineView {
   readonly unitPrice: { readonly amount: string; readonly currency: string };
 }
 
-/** One order as the query side serves it. Lives in the tenant's schema (no tenant column). */
+/** One order as the query side serves it, in the tenant's storage (see `storageOf`). */
 @Entity({ name: 'orders' })
 export class OrderView {
+  @PrimaryColumn('uuid', { name: 'tenant_id' })
+  tenantId!: string;
+
   @PrimaryColumn('uuid')
   id!: string;
 
@@ -46,6 +49,9 @@ export class OrderView {
 /** Event ids already applied to this tenant's read models: the projection's idempotency record. */
 @Entity({ name: 'processed_events' })
 export class ProcessedEvent {
+  @PrimaryColumn('uuid', { name: 'tenant_id' })
+  tenantId!: string;
+
   @PrimaryColumn('uuid', { name: 'event_id' })
   eventId!: string;
 

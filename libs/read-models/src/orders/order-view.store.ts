@@ -1,18 +1,34 @@
-import type { DataSource, EntityManager } from 'typeorm';
-import type { OrderEvent } from '@platform/contracts';
-import { tenantSchema } from '../tenant-schema';
+import type { EntityManager } from 'typeorm';
+import type { OrderEvent, TenantIsolation } from '@platform/contracts';
+import type { TenantDataSources } from '../tenant-data-sources';
+import { RLS_ROLE, storageOf, type TenantStorage } from '../tenant-storage';
 import { OrderView, ProcessedEvent } from './order-view.entity';
 import { projectOrder, type AppliedEventMeta, type OrderRow } from './order-projection';
 
 export type ApplyOutcome = 'applied' | 'duplicate' | 'skipped';
 
+/** Tells which isolation mode a tenant uses (the local tenant directory), undefined if unknown. */
+export type IsolationOf = (tenantId: string) => TenantIsolation | undefined;
+
+/** A tenant the local directory does not know (yet): retry later rather than guess its storage. */
+export class UnknownTenantError extends Error {
+  constructor(readonly tenantId: string) {
+    super(`tenant ${tenantId} is not known to this service (yet)`);
+    this.name = 'UnknownTenantError';
+  }
+}
+
 /**
- * Reads and writes the order read model of one tenant at a time, always inside that tenant's
- * schema: the tenant comes in as an argument taken from the message or request context, and
- * every statement is scoped by `search_path` (writes) or a schema-qualified table (reads).
+ * Reads and writes the order read model of one tenant at a time, in that tenant's storage: its
+ * schema, its database, or its rows of the shared schema. The tenant comes in as an argument taken
+ * from the message or request context; every statement filters on `tenant_id`, and in the shared
+ * schema runs as a role subject to row-level security with `app.tenant_id` set.
  */
 export class OrderViewStore {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly sources: TenantDataSources,
+    private readonly isolationOf: IsolationOf,
+  ) {}
 
   /**
    * Applies one event exactly once per `eventId`: the idempotency record and the row change
@@ -29,70 +45,51 @@ export class OrderViewStore {
         .createQueryBuilder()
         .insert()
         .into(ProcessedEvent)
-        .values({ eventId })
+        .values({ tenantId, eventId })
         .orIgnore()
         .execute();
       if ((inserted.raw as unknown[]).length === 0) return 'duplicate';
       const current = await manager.findOne(OrderView, {
-        where: { id: event.data.orderId },
+        where: { tenantId, id: event.data.orderId },
         lock: { mode: 'pessimistic_write' },
       });
       const next = projectOrder(current ? toRow(current) : undefined, event, meta);
       if (!next) return 'skipped';
-      await manager.save(OrderView, fromRow(next));
+      await manager.save(OrderView, fromRow(tenantId, next));
       return 'applied';
     });
   }
 
   /** The order of `tenantId`, or undefined: an order of another tenant is simply not there. */
   async findOrder(tenantId: string, orderId: string): Promise<OrderRow | undefined> {
-    const rows: RawOrder[] = await this.dataSource.query(
-      `SELECT id, customer_id, status, items, total_amount::text AS total_amount, currency, item_count,
-              created_at, updated_at, version, last_position
-         FROM "${tenantSchema(tenantId)}".orders WHERE id = $1`,
-      [orderId],
-    );
-    const raw = rows[0];
-    return raw ? rawToRow(raw) : undefined;
+    return this.inTenant(tenantId, async (manager) => {
+      const view = await manager.findOne(OrderView, { where: { tenantId, id: orderId } });
+      return view ? toRow(view) : undefined;
+    });
+  }
+
+  private storage(tenantId: string): TenantStorage {
+    const isolation = this.isolationOf(tenantId);
+    if (isolation === undefined) throw new UnknownTenantError(tenantId);
+    return storageOf(tenantId, isolation);
   }
 
   private async inTenant<T>(tenantId: string, work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    const schema = tenantSchema(tenantId);
-    return this.dataSource.transaction(async (manager) => {
-      await manager.query(`SELECT set_config('search_path', $1, true)`, [`"${schema}"`]);
+    const storage = this.storage(tenantId);
+    const dataSource = await this.sources.forStorage(storage);
+    return dataSource.transaction(async (manager) => {
+      if (storage.mode === 'shared') {
+        await manager.query(`SET LOCAL ROLE ${RLS_ROLE}`);
+        await manager.query(
+          `SELECT set_config('app.tenant_id', $1, true), set_config('search_path', $2, true)`,
+          [tenantId, `"${storage.schema}"`],
+        );
+      } else {
+        await manager.query(`SELECT set_config('search_path', $1, true)`, [`"${storage.schema}"`]);
+      }
       return work(manager);
     });
   }
-}
-
-interface RawOrder {
-  id: string;
-  customer_id: string;
-  status: string;
-  items: OrderRow['items'];
-  total_amount: string;
-  currency: string | null;
-  item_count: number;
-  created_at: Date;
-  updated_at: Date;
-  version: number;
-  last_position: string;
-}
-
-function rawToRow(raw: RawOrder): OrderRow {
-  return {
-    id: raw.id,
-    customerId: raw.customer_id,
-    status: raw.status,
-    items: raw.items,
-    totalAmount: normalizeAmount(raw.total_amount),
-    currency: raw.currency,
-    itemCount: raw.item_count,
-    createdAt: raw.created_at.toISOString(),
-    updatedAt: raw.updated_at.toISOString(),
-    version: raw.version,
-    lastPosition: Number(raw.last_position),
-  };
 }
 
 function toRow(view: OrderView): OrderRow {
@@ -111,9 +108,10 @@ function toRow(view: OrderView): OrderRow {
   };
 }
 
-function fromRow(row: OrderRow): OrderView {
+function fromRow(tenantId: string, row: OrderRow): OrderView {
   return Object.assign(new OrderView(), {
     ...row,
+    tenantId,
     items: [...row.items],
     createdAt: new Date(row.createdAt),
     updatedAt: new Date(row.updatedAt),
