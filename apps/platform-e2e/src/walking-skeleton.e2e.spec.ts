@@ -81,13 +81,13 @@ describe('walking skeleton: one request through every service, two tenants', () 
     expect(codes.filter(([, code]) => code !== 0)).toEqual([]);
   }, 60_000);
 
-  async function createActiveTenant(slug: string): Promise<string> {
+  async function createActiveTenant(slug: string, isolation = 'schema'): Promise<string> {
     const created = await api(gateways[0].url, 'POST', '/v1/tenants', {
       token: admin,
-      body: { slug, name: slug },
+      body: { slug, name: slug, isolation },
     });
     expect(created.status).toBe(202);
-    expect(created.body).toMatchObject({ slug, status: 'draft', isolation: 'schema' });
+    expect(created.body).toMatchObject({ slug, status: 'draft', isolation });
     const id = String(created.body.id);
     await eventually(
       async () => {
