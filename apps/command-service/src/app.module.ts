@@ -21,6 +21,8 @@ export class AppModule {
           instanceId,
           logger,
           kafka: { brokers: config.KAFKA_BROKERS, topicPrefix: config.KAFKA_TOPIC_PREFIX },
+          // Tenant status is enforced here too: a command on Kafka for a suspended tenant is refused.
+          tenantDirectory: true,
         }),
         EventStoreModule.forRootAsync({
           useFactory: () => ({ connectionString: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),

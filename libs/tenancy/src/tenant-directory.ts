@@ -24,6 +24,24 @@ export class TenantDirectory {
     return this.bySlug.get(slug);
   }
 
+  /**
+   * The tenant once `ready` holds for it, waiting up to `timeoutMs` for the lifecycle feed to catch
+   * up (an event can reach a service a moment before the activation that allowed it); the last
+   * known snapshot otherwise. For rare paths only: polls every 25 ms.
+   */
+  async waitFor(
+    tenantId: string,
+    ready: (tenant: TenantSnapshot) => boolean,
+    timeoutMs: number,
+  ): Promise<TenantSnapshot | undefined> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const tenant = this.byId.get(tenantId);
+      if ((tenant && ready(tenant)) || Date.now() >= deadline) return tenant;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
   get size(): number {
     return this.byId.size;
   }

@@ -1,4 +1,4 @@
-import { isUuid, ProblemError, SLUG_PATTERN } from '@platform/contracts';
+import { isUuid, ProblemError, SLUG_PATTERN, type ProblemData, type TenantStatus } from '@platform/contracts';
 import type { Claims } from './claims';
 import type { TenantDirectory } from './tenant-directory';
 
@@ -20,19 +20,30 @@ export function resolveTenant(
   if (!claims.tenants.includes(tenantId)) {
     throw new ProblemError('tenantForbidden', 'the caller may not act in this tenant');
   }
-  const tenant = directory.byTenantId(tenantId);
-  switch (tenant?.status) {
+  const refusal = statusRefusal(directory.byTenantId(tenantId)?.status, mode);
+  if (refusal) throw ProblemError.from(refusal);
+  return tenantId;
+}
+
+/**
+ * Whether a tenant's status forbids an access, as the contract says: suspended tenants read but do
+ * not write, archived and deleted ones do neither, draft or unknown ones are not active. The one
+ * rule, used by the HTTP guard and by the command service for commands arriving on Kafka.
+ */
+export function statusRefusal(status: TenantStatus | undefined, mode: AccessMode): ProblemData | undefined {
+  switch (status) {
     case 'active':
-      return tenantId;
+      return undefined;
     case 'suspended':
-      if (mode === 'read') return tenantId;
-      throw new ProblemError('tenantSuspended', 'the tenant is suspended: reads only');
+      return mode === 'read'
+        ? undefined
+        : { kind: 'tenantSuspended', detail: 'the tenant is suspended: reads only' };
     case 'archived':
     case 'deleted':
-      throw new ProblemError('tenantArchived', 'the tenant is archived');
+      return { kind: 'tenantArchived', detail: 'the tenant is archived' };
     case 'draft':
     case undefined:
-      throw new ProblemError('tenantNotActive', 'the tenant is not active (yet)');
+      return { kind: 'tenantNotActive', detail: 'the tenant is not active (yet)' };
   }
 }
 

@@ -18,7 +18,7 @@ import {
   type KafkaMessaging,
 } from '@platform/messaging';
 import { SERVICE_CONFIG } from '@platform/service-kit';
-import { TenantContextStore } from '@platform/tenancy';
+import { statusRefusal, TenantContextStore, TenantDirectory } from '@platform/tenancy';
 import type { CommandServiceConfig } from '../config';
 import { handleOrderCommand } from './handle-order-command';
 
@@ -32,6 +32,7 @@ export class OrdersMessageController implements OnModuleInit {
     @Inject(MESSAGING) private readonly messaging: KafkaMessaging,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(SERVICE_CONFIG) private readonly config: CommandServiceConfig,
+    private readonly directory: TenantDirectory,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -57,6 +58,11 @@ export class OrdersMessageController implements OnModuleInit {
       throw new NonRetriableError(command.problem.detail);
     }
     const tenant = TenantContextStore.require();
+    const refusal = await this.tenantRefusal(tenant.tenantId);
+    if (refusal) {
+      await this.messaging.reply(message, { ok: false, problem: refusal });
+      throw new NonRetriableError(`${refusal.kind}: ${refusal.detail}`);
+    }
     const outcome = await handleOrderCommand(this.store, command.command, {
       tenantId: tenant.tenantId,
       correlationId: tenant.correlationId,
@@ -91,6 +97,17 @@ export class OrdersMessageController implements OnModuleInit {
       ok: true,
       result: { orderId: outcome.orderId, version: outcome.version, position: outcome.position },
     });
+  }
+
+  /** The contract's tenant-status rule, enforced on commands that arrive on Kafka. */
+  private async tenantRefusal(tenantId: string): Promise<ProblemData | undefined> {
+    const known = this.directory.byTenantId(tenantId);
+    // A command can reach us a moment before the activation that let the gateway accept it.
+    const tenant =
+      known?.status === 'active'
+        ? known
+        : await this.directory.waitFor(tenantId, (t) => t.status !== 'draft', 2_000);
+    return statusRefusal(tenant?.status, 'write');
   }
 
   private parse(
