@@ -1,0 +1,72 @@
+import type { ApiCall } from './api-client';
+
+const seg = encodeURIComponent;
+
+/**
+ * Every operator action as the HTTP call it makes (contract section 4). Pure: the CLI parses its
+ * arguments into one of these and sends it.
+ */
+export const calls = {
+  listTenants: (options: { status?: string; limit?: string; cursor?: string }): ApiCall => {
+    const query = new URLSearchParams(
+      Object.entries(options).filter((entry): entry is [string, string] => entry[1] !== undefined),
+    ).toString();
+    return { method: 'GET', path: `/v1/tenants${query ? `?${query}` : ''}` };
+  },
+  getTenant: (id: string): ApiCall => ({ method: 'GET', path: `/v1/tenants/${seg(id)}` }),
+  createTenant: (body: {
+    slug: string;
+    name: string;
+    plan?: string;
+    isolation?: string;
+    region?: string;
+  }): ApiCall => ({
+    method: 'POST',
+    path: '/v1/tenants',
+    body: Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)),
+  }),
+  applyManifest: (slug: string, text: string, fileName: string): ApiCall => ({
+    method: 'PUT',
+    path: `/v1/tenants/${seg(slug)}/manifest`,
+    raw: { text, contentType: /\.json$/i.test(fileName) ? 'application/json' : 'application/yaml' },
+  }),
+  lifecycle: (id: string, action: 'suspend' | 'resume' | 'archive'): ApiCall => ({
+    method: 'POST',
+    path: `/v1/tenants/${seg(id)}/${action}`,
+  }),
+  deleteTenant: (id: string): ApiCall => ({ method: 'DELETE', path: `/v1/tenants/${seg(id)}` }),
+  changePlan: (id: string, plan: string): ApiCall => ({
+    method: 'PATCH',
+    path: `/v1/tenants/${seg(id)}`,
+    body: { plan },
+  }),
+  listApiKeys: (id: string): ApiCall => ({ method: 'GET', path: `/v1/tenants/${seg(id)}/api-keys` }),
+  createApiKey: (id: string, name: string, roles: string[]): ApiCall => ({
+    method: 'POST',
+    path: `/v1/tenants/${seg(id)}/api-keys`,
+    body: { name, roles },
+  }),
+  revokeApiKey: (id: string, keyId: string): ApiCall => ({
+    method: 'DELETE',
+    path: `/v1/tenants/${seg(id)}/api-keys/${seg(keyId)}`,
+  }),
+  listWebhooks: (id: string): ApiCall => ({ method: 'GET', path: `/v1/tenants/${seg(id)}/webhooks` }),
+  createWebhook: (id: string, url: string, events: string[], secret?: string): ApiCall => ({
+    method: 'POST',
+    path: `/v1/tenants/${seg(id)}/webhooks`,
+    body: { url, events, ...(secret !== undefined && { secret }) },
+  }),
+  deleteWebhook: (id: string, webhookId: string): ApiCall => ({
+    method: 'DELETE',
+    path: `/v1/tenants/${seg(id)}/webhooks/${seg(webhookId)}`,
+  }),
+  listDeadLetters: (id: string): ApiCall => ({
+    method: 'GET',
+    path: `/v1/tenants/${seg(id)}/webhooks/dead-letters`,
+  }),
+  requeueDeadLetter: (id: string, deliveryId: string): ApiCall => ({
+    method: 'POST',
+    path: `/v1/tenants/${seg(id)}/webhooks/dead-letters/${seg(deliveryId)}/requeue`,
+  }),
+  audit: (id: string): ApiCall => ({ method: 'GET', path: `/v1/tenants/${seg(id)}/audit` }),
+};

@@ -1,0 +1,95 @@
+import type { ApiCall, ApiResult, Connection } from './api-client';
+import { runCli, type CliIo } from './cli';
+
+function harness(answer: ApiResult = { status: 200, body: { ok: true } }) {
+  const sent: { connection: Connection; call: ApiCall }[] = [];
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = {
+    out: (t) => out.push(t),
+    err: (t) => err.push(t),
+    env: { TENANTFLOW_TOKEN: 'tok', TENANTFLOW_URL: 'http://gw:8080' },
+    send: async (connection, call) => {
+      sent.push({ connection, call });
+      return answer;
+    },
+  };
+  return { io, sent, out, err };
+}
+
+describe('tenantctl', () => {
+  it.each([
+    [['list', '--status', 'active'], { method: 'GET', path: '/v1/tenants?status=active' }],
+    [['get', 'acme'], { method: 'GET', path: '/v1/tenants/acme' }],
+    [
+      ['create', '--slug', 'acme', '--name', 'Acme', '--isolation', 'shared'],
+      { method: 'POST', path: '/v1/tenants', body: { slug: 'acme', name: 'Acme', isolation: 'shared' } },
+    ],
+    [['suspend', 't-1'], { method: 'POST', path: '/v1/tenants/t-1/suspend' }],
+    [['resume', 't-1'], { method: 'POST', path: '/v1/tenants/t-1/resume' }],
+    [['archive', 't-1'], { method: 'POST', path: '/v1/tenants/t-1/archive' }],
+    [['delete', 't-1'], { method: 'DELETE', path: '/v1/tenants/t-1' }],
+    [
+      ['set-plan', 't-1', 'enterprise'],
+      { method: 'PATCH', path: '/v1/tenants/t-1', body: { plan: 'enterprise' } },
+    ],
+    [
+      ['api-keys', 'create', 't-1', '--name', 'ci', '--roles', 'member,viewer'],
+      { method: 'POST', path: '/v1/tenants/t-1/api-keys', body: { name: 'ci', roles: ['member', 'viewer'] } },
+    ],
+    [['api-keys', 'revoke', 't-1', 'k-9'], { method: 'DELETE', path: '/v1/tenants/t-1/api-keys/k-9' }],
+    [
+      [
+        'webhooks',
+        'create',
+        't-1',
+        '--endpoint',
+        'https://hooks.example/x',
+        '--events',
+        'tenants.TenantSuspended',
+      ],
+      {
+        method: 'POST',
+        path: '/v1/tenants/t-1/webhooks',
+        body: { url: 'https://hooks.example/x', events: ['tenants.TenantSuspended'] },
+      },
+    ],
+    [['webhooks', 'dead-letters', 't-1'], { method: 'GET', path: '/v1/tenants/t-1/webhooks/dead-letters' }],
+    [
+      ['webhooks', 'requeue', 't-1', 'd-2'],
+      { method: 'POST', path: '/v1/tenants/t-1/webhooks/dead-letters/d-2/requeue' },
+    ],
+    [['audit', 'verify', 't-1'], { method: 'GET', path: '/v1/tenants/t-1/audit' }],
+  ])('%j sends %j', async (argv, expected) => {
+    const { io, sent } = harness({ status: 200, body: { verification: { valid: true } } });
+    expect(await runCli(argv, io)).toBe(0);
+    expect(sent).toEqual([{ connection: { url: 'http://gw:8080', token: 'tok' }, call: expected }]);
+  });
+
+  it('prints a problem to stderr and exits 1', async () => {
+    const { io, out, err } = harness({ status: 409, body: { status: 409, title: 'conflict' } });
+    expect(await runCli(['resume', 't-1'], io)).toBe(1);
+    expect(out).toEqual([]);
+    expect(JSON.parse(err.join('\n'))).toEqual({ status: 409, title: 'conflict' });
+  });
+
+  it('fails audit verify when the chain is broken', async () => {
+    const { io } = harness({
+      status: 200,
+      body: { verification: { valid: false, firstInvalidSequence: 3 } },
+    });
+    expect(await runCli(['audit', 'verify', 't-1'], io)).toBe(1);
+  });
+
+  it('refuses to run without a token', async () => {
+    const { io, sent, err } = harness();
+    expect(await runCli(['get', 'acme'], { ...io, env: {} })).toBe(2);
+    expect(sent).toEqual([]);
+    expect(err.join()).toMatch(/no token/);
+  });
+
+  it('rejects an unknown command with exit code 2', async () => {
+    const { io } = harness();
+    expect(await runCli(['frobnicate'], io)).toBe(2);
+  });
+});

@@ -1,0 +1,170 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Command } from 'commander';
+import { send, type ApiCall, type ApiResult, type Connection } from './api-client';
+import { calls } from './calls';
+
+export interface CliIo {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  readonly env: NodeJS.ProcessEnv;
+  readonly send: (connection: Connection, call: ApiCall) => Promise<ApiResult>;
+}
+
+const defaultIo: CliIo = {
+  out: (text) => process.stdout.write(`${text}\n`),
+  err: (text) => process.stderr.write(`${text}\n`),
+  env: process.env,
+  send,
+};
+
+/**
+ * `tenantctl`: the operator's command line for the control plane. It talks to the gateway with a
+ * token (`--token` or `TENANTFLOW_TOKEN`); every answer is printed as JSON; a problem answer is
+ * printed to stderr and the exit code is 1.
+ */
+export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
+  let exitCode = 0;
+  const program = new Command('tenantctl')
+    .description('operate tenantflow tenants through the gateway')
+    .option('--url <url>', 'gateway URL (TENANTFLOW_URL)', io.env.TENANTFLOW_URL ?? 'http://127.0.0.1:8080')
+    .option(
+      '--token <jwt>',
+      'bearer token of a platform-admin or tenant-admin (TENANTFLOW_TOKEN)',
+      io.env.TENANTFLOW_TOKEN,
+    )
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+
+  const run = async (
+    call: ApiCall | Promise<ApiCall>,
+    check?: (result: ApiResult) => number,
+  ): Promise<void> => {
+    const { url, token } = program.opts<{ url: string; token?: string }>();
+    if (!token) {
+      io.err(
+        'tenantctl: no token: pass --token or set TENANTFLOW_TOKEN (npm run -s token -- --roles platform-admin)',
+      );
+      exitCode = 2;
+      return;
+    }
+    const result = await io.send({ url, token }, await call);
+    const text = JSON.stringify(result.body, null, 2);
+    if (result.status >= 400) {
+      io.err(text);
+      exitCode = 1;
+      return;
+    }
+    io.out(text);
+    exitCode = check ? check(result) : 0;
+  };
+
+  program
+    .command('list')
+    .description('list tenants')
+    .option('--status <status>')
+    .option('--limit <n>')
+    .option('--cursor <cursor>')
+    .action((options: { status?: string; limit?: string; cursor?: string }) =>
+      run(calls.listTenants(options)),
+    );
+  program
+    .command('get <tenant>')
+    .description('show a tenant (id or slug)')
+    .action((id: string) => run(calls.getTenant(id)));
+  program
+    .command('create')
+    .description('create a tenant (it becomes active once provisioned)')
+    .requiredOption('--slug <slug>')
+    .requiredOption('--name <name>')
+    .option('--plan <plan>', 'free | standard | enterprise')
+    .option('--isolation <mode>', 'shared | schema | dedicated')
+    .option('--region <region>')
+    .action((options: { slug: string; name: string; plan?: string; isolation?: string; region?: string }) =>
+      run(calls.createTenant(options)),
+    );
+  program
+    .command('apply')
+    .description('apply a declarative manifest (YAML or JSON); applying it twice changes nothing')
+    .requiredOption('-f, --file <path>')
+    .action(async (options: { file: string }) => {
+      const text = await readFile(options.file, 'utf8');
+      const slug =
+        /slug:\s*["']?([a-z][a-z0-9-]+)/.exec(text)?.[1] ?? /"slug"\s*:\s*"([^"]+)"/.exec(text)?.[1];
+      if (!slug) {
+        io.err(`tenantctl: ${options.file} has no metadata.slug`);
+        exitCode = 2;
+        return;
+      }
+      await run(calls.applyManifest(slug, text, path.basename(options.file)));
+    });
+  for (const action of ['suspend', 'resume', 'archive'] as const) {
+    program
+      .command(`${action} <tenant>`)
+      .description(`${action} a tenant`)
+      .action((id: string) => run(calls.lifecycle(id, action)));
+  }
+  program
+    .command('delete <tenant>')
+    .description('delete an archived tenant and purge its data')
+    .action((id: string) => run(calls.deleteTenant(id)));
+  program
+    .command('set-plan <tenant> <plan>')
+    .description('change the plan; quotas follow')
+    .action((id: string, plan: string) => run(calls.changePlan(id, plan)));
+
+  const keys = program.command('api-keys').description('per-tenant API keys');
+  keys.command('list <tenant>').action((id: string) => run(calls.listApiKeys(id)));
+  keys
+    .command('create <tenant>')
+    .requiredOption('--name <name>')
+    .option('--roles <roles>', 'comma-separated', 'member')
+    .description('create a key (shown once)')
+    .action((id: string, options: { name: string; roles: string }) =>
+      run(calls.createApiKey(id, options.name, options.roles.split(','))),
+    );
+  keys
+    .command('revoke <tenant> <keyId>')
+    .action((id: string, keyId: string) => run(calls.revokeApiKey(id, keyId)));
+
+  const hooks = program.command('webhooks').description('per-tenant webhook subscriptions');
+  hooks.command('list <tenant>').action((id: string) => run(calls.listWebhooks(id)));
+  hooks
+    .command('create <tenant>')
+    .requiredOption('--endpoint <url>', 'where deliveries are POSTed')
+    .option('--events <types>', 'comma-separated event types, * for all', '*')
+    .option('--secret <secret>')
+    .action((id: string, options: { endpoint: string; events: string; secret?: string }) =>
+      run(calls.createWebhook(id, options.endpoint, options.events.split(','), options.secret)),
+    );
+  hooks
+    .command('delete <tenant> <webhookId>')
+    .action((id: string, hookId: string) => run(calls.deleteWebhook(id, hookId)));
+  hooks
+    .command('dead-letters <tenant>')
+    .description('deliveries that failed every attempt')
+    .action((id: string) => run(calls.listDeadLetters(id)));
+  hooks
+    .command('requeue <tenant> <deliveryId>')
+    .description('send a dead-lettered delivery again')
+    .action((id: string, deliveryId: string) => run(calls.requeueDeadLetter(id, deliveryId)));
+
+  const audit = program.command('audit').description('the tamper-evident audit trail');
+  audit
+    .command('verify <tenant>')
+    .description('check the hash chain; exit 1 when broken')
+    .action((id: string) =>
+      run(calls.audit(id), (result) => {
+        const verification = (result.body as { verification?: { valid?: boolean } } | null)?.verification;
+        return verification?.valid === true ? 0 : 1;
+      }),
+    );
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    const code = (error as { exitCode?: number }).exitCode;
+    return code === 0 ? 0 : 2;
+  }
+  return exitCode;
+}
