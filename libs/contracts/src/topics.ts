@@ -7,6 +7,8 @@ export const Topics = {
   paymentsCommands: 'payments.commands',
   paymentsEvents: 'payments.events',
   tenantsLifecycle: 'tenants.lifecycle',
+  /** Internal: API key records (hashes, never secrets) for every service's local key view. */
+  tenantsApiKeys: 'tenants.api-keys',
 } as const;
 
 export type TopicBase = (typeof Topics)[keyof typeof Topics];

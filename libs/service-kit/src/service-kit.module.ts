@@ -3,6 +3,7 @@ import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { MESSAGING, MessagingModule, type KafkaMessaging } from '@platform/messaging';
 import type { Logger } from '@platform/observability';
 import {
+  ApiKeyDirectory,
   createTokenVerifier,
   TenantContextInterceptor,
   TenantDirectory,
@@ -12,7 +13,7 @@ import {
 } from '@platform/tenancy';
 import { HealthController } from './health/health.controller';
 import { Readiness } from './health/readiness';
-import { TenantDirectoryFeed } from './tenancy/tenant-directory.feed';
+import { ApiKeyFeed, TenantDirectoryFeed } from './tenancy/tenant-directory.feed';
 import { SERVICE_LOGGER, SERVICE_NAME } from './tokens';
 
 export interface ServiceKitOptions {
@@ -54,6 +55,8 @@ export class ServiceKitModule {
     if (options.tenancy) {
       const jwt = options.tenancy.jwt;
       providers.push(
+        ApiKeyDirectory,
+        ApiKeyFeed,
         { provide: TOKEN_VERIFIER, useFactory: () => createTokenVerifier(jwt) },
         { provide: APP_GUARD, useClass: TenantGuard },
         { provide: APP_INTERCEPTOR, useClass: TenantContextInterceptor },

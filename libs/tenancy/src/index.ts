@@ -8,3 +8,4 @@ export * from './http/request-identity';
 export * from './http/tenant.guard';
 export * from './http/tenant-context.interceptor';
 export * from './http/current-tenant.decorator';
+export * from './api-keys';

@@ -1,21 +1,16 @@
-import { randomUUID } from 'node:crypto';
+import { followFromStart } from './follow-from-start';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { Topics, tenantSnapshotSchema } from '@platform/contracts';
 import { MESSAGING, NonRetriableError, type KafkaMessaging } from '@platform/messaging';
 import type { Logger } from '@platform/observability';
-import { TenantDirectory } from '@platform/tenancy';
+import { ApiKeyDirectory, TenantDirectory, type ApiKeyRecord } from '@platform/tenancy';
+import { z } from 'zod';
 import { Readiness } from '../health/readiness';
 import { SERVICE_LOGGER, SERVICE_NAME } from '../tokens';
 
-/**
- * Keeps this process's {@link TenantDirectory} up to date from `tenants.lifecycle`. A fresh
- * consumer group per process start reads the topic from the beginning; the service reports ready
- * (and starts listening) only once it has caught up with what was there at start.
- */
+/** Keeps this process's {@link TenantDirectory} up to date from `tenants.lifecycle`. */
 @Injectable()
 export class TenantDirectoryFeed implements OnModuleInit {
-  private caughtUp = false;
-
   constructor(
     @Inject(MESSAGING) private readonly messaging: KafkaMessaging,
     @Inject(SERVICE_NAME) private readonly service: string,
@@ -25,42 +20,77 @@ export class TenantDirectoryFeed implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    const topic = this.messaging.topic(Topics.tenantsLifecycle);
-    await this.messaging.ensureTopics([{ topic, partitions: 3 }], true);
-    const target = await this.messaging.endOffsets(topic);
-    const seen = new Map<number, bigint>();
-    let markCaughtUp: () => void = () => undefined;
-    const caughtUp = new Promise<void>((resolve) => (markCaughtUp = resolve));
-    const check = (): void => {
-      for (const [partition, end] of target) {
-        if (end > 0n && (seen.get(partition) ?? -1n) < end - 1n) return;
-      }
-      this.caughtUp = true;
-      markCaughtUp();
-    };
-    check();
-    this.readiness.register('tenant-directory', async () => {
-      if (!this.caughtUp) throw new Error('still reading tenants.lifecycle');
-    });
-    await this.messaging.subscribe(
-      {
-        groupId: `${this.service}.tenant-directory.${randomUUID()}`,
-        topics: [topic],
-        fromBeginning: true,
-        handler: async (message) => {
-          const snapshot = tenantSnapshotSchema.safeParse(message.value);
-          if (!snapshot.success)
-            throw new NonRetriableError(`not a tenant snapshot: ${snapshot.error.message}`);
-          this.directory.apply(snapshot.data);
-        },
-        onProcessed: (_topic, partition, offset) => {
-          seen.set(partition, BigInt(offset));
-          if (!this.caughtUp) check();
-        },
-      },
+    await followFromStartOf(
+      this.messaging,
+      this.readiness,
+      this.service,
+      'tenant-directory',
+      Topics.tenantsLifecycle,
       3,
+      (value) => {
+        const snapshot = tenantSnapshotSchema.safeParse(value);
+        if (!snapshot.success)
+          throw new NonRetriableError(`not a tenant snapshot: ${snapshot.error.message}`);
+        this.directory.apply(snapshot.data);
+      },
     );
-    await caughtUp;
     this.logger.info({ tenants: this.directory.size }, 'tenant directory caught up');
   }
+}
+
+const apiKeyRecordSchema = z.object({
+  keyId: z.string().regex(/^[0-9a-f]{16}$/),
+  tenantId: z.uuid(),
+  name: z.string(),
+  roles: z.array(z.string()),
+  secretHash: z.string().regex(/^[0-9a-f]{64}$/),
+  createdAt: z.string(),
+  revokedAt: z.string().optional(),
+});
+
+/** Keeps this process's {@link ApiKeyDirectory} up to date from `tenants.api-keys`. */
+@Injectable()
+export class ApiKeyFeed implements OnModuleInit {
+  constructor(
+    @Inject(MESSAGING) private readonly messaging: KafkaMessaging,
+    @Inject(SERVICE_NAME) private readonly service: string,
+    private readonly keys: ApiKeyDirectory,
+    private readonly readiness: Readiness,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await followFromStartOf(
+      this.messaging,
+      this.readiness,
+      this.service,
+      'api-keys',
+      Topics.tenantsApiKeys,
+      3,
+      (value) => {
+        const record = apiKeyRecordSchema.safeParse(value);
+        if (!record.success) throw new NonRetriableError(`not an API key record: ${record.error.message}`);
+        this.keys.apply(record.data satisfies ApiKeyRecord);
+      },
+    );
+  }
+}
+
+function followFromStartOf(
+  messaging: KafkaMessaging,
+  readiness: Readiness,
+  service: string,
+  name: string,
+  base: string,
+  partitions: number,
+  apply: (value: unknown) => void,
+): Promise<void> {
+  return followFromStart({
+    messaging,
+    readiness,
+    service,
+    name,
+    topic: messaging.topic(base),
+    partitions,
+    apply,
+  });
 }

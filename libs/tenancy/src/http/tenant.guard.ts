@@ -1,7 +1,8 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ProblemError } from '@platform/contracts';
-import { hasRole } from '../claims';
+import { ApiKeyDirectory } from '../api-keys';
+import { hasRole, type Claims } from '../claims';
 import type { TokenVerifier } from '../token-verifier';
 import { TenantDirectory } from '../tenant-directory';
 import { resolveTenant } from '../tenant-resolution';
@@ -20,6 +21,7 @@ export class TenantGuard implements CanActivate {
     private readonly reflector: Reflector,
     @Inject(TOKEN_VERIFIER) private readonly verify: TokenVerifier,
     private readonly directory: TenantDirectory,
+    private readonly apiKeys: ApiKeyDirectory,
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
@@ -32,7 +34,7 @@ export class TenantGuard implements CanActivate {
     if (rule.scope === 'public') return true;
 
     const request = context.switchToHttp().getRequest<IdentifiedRequest>();
-    const claims = this.verify(bearerToken(request));
+    const claims = this.authenticate(request);
     if (!hasRole(claims.roles, rule.role)) {
       throw new ProblemError('forbidden', `this operation needs the ${rule.role} role`);
     }
@@ -52,6 +54,13 @@ export class TenantGuard implements CanActivate {
       },
     };
     return true;
+  }
+
+  /** `X-API-Key` (a tenant's key) or `Authorization: Bearer <JWT>`; either way, claims. */
+  private authenticate(request: IdentifiedRequest): Claims {
+    const apiKey = headerValue(request, 'x-api-key');
+    if (apiKey !== undefined) return this.apiKeys.authenticate(apiKey);
+    return this.verify(bearerToken(request));
   }
 }
 
