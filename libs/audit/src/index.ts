@@ -1,0 +1,24 @@
+// @platform/audit: append-only, hash-chained audit records per tenant (contract §8).
+export {
+  type AuditEntry,
+  type AuditRecord,
+  type ChainBreakReason,
+  type ChainVerification,
+  GENESIS_HASH,
+  type JsonValue,
+  type NewAuditRecord,
+  PLATFORM_TENANT_ID,
+  type VerifiedAuditRecord,
+} from './audit-record';
+export { canonicalJson } from './canonical-json';
+export { auditHash, sealRecord, type ChainHead, type UnsealedAuditRecord } from './hashing';
+export { verifyChain } from './verify';
+export {
+  AuditLog,
+  MAX_LIST_LIMIT,
+  type Audited,
+  type AuditLogConfig,
+  type AuditLogOptions,
+  type ListAuditOptions,
+  type PurgeTenantContext,
+} from './postgres/audit-log';
