@@ -8,4 +8,7 @@ export * from './registry';
 export * from './orders/orders.commands';
 export * from './orders/orders.events';
 export * from './tenants/tenants.events';
+export * from './tenants/tenants.manifest';
+export * from './tenants/tenants.commands';
+export * from './tenants/tenants.lifecycle';
 export * from './validation';

@@ -2,6 +2,14 @@ import type { z } from 'zod';
 import { addOrderItemSchema, createOrderSchema } from './orders/orders.commands';
 import { orderCreatedSchema, orderItemAddedSchema } from './orders/orders.events';
 import { tenantSnapshotSchema } from './tenants/tenants.events';
+import {
+  tenantArchivedSchema,
+  tenantDeletedSchema,
+  tenantManifestAppliedSchema,
+  tenantPlanUpdatedSchema,
+  tenantResumedSchema,
+  tenantSuspendedSchema,
+} from './tenants/tenants.lifecycle';
 import { Topics } from './topics';
 
 export interface MessageDefinition {
@@ -64,6 +72,54 @@ export const messageRegistry: readonly MessageDefinition[] = [
     topic: Topics.tenantsLifecycle,
     schemaVersion: 1,
     schema: tenantSnapshotSchema,
+  },
+  {
+    name: 'TenantSuspended',
+    kind: 'event',
+    context: 'tenants',
+    topic: Topics.tenantsLifecycle,
+    schemaVersion: 1,
+    schema: tenantSuspendedSchema,
+  },
+  {
+    name: 'TenantResumed',
+    kind: 'event',
+    context: 'tenants',
+    topic: Topics.tenantsLifecycle,
+    schemaVersion: 1,
+    schema: tenantResumedSchema,
+  },
+  {
+    name: 'TenantArchived',
+    kind: 'event',
+    context: 'tenants',
+    topic: Topics.tenantsLifecycle,
+    schemaVersion: 1,
+    schema: tenantArchivedSchema,
+  },
+  {
+    name: 'TenantDeleted',
+    kind: 'event',
+    context: 'tenants',
+    topic: Topics.tenantsLifecycle,
+    schemaVersion: 1,
+    schema: tenantDeletedSchema,
+  },
+  {
+    name: 'TenantPlanUpdated',
+    kind: 'event',
+    context: 'tenants',
+    topic: Topics.tenantsLifecycle,
+    schemaVersion: 1,
+    schema: tenantPlanUpdatedSchema,
+  },
+  {
+    name: 'TenantManifestApplied',
+    kind: 'event',
+    context: 'tenants',
+    topic: Topics.tenantsLifecycle,
+    schemaVersion: 1,
+    schema: tenantManifestAppliedSchema,
   },
 ];
 

@@ -1,6 +1,6 @@
 import { followFromStart } from './follow-from-start';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { Topics, tenantSnapshotSchema } from '@platform/contracts';
+import { Topics, tenantSnapshotOfEventSchema } from '@platform/contracts';
 import { MESSAGING, NonRetriableError, type KafkaMessaging } from '@platform/messaging';
 import type { Logger } from '@platform/observability';
 import { ApiKeyDirectory, TenantDirectory, type ApiKeyRecord } from '@platform/tenancy';
@@ -28,7 +28,7 @@ export class TenantDirectoryFeed implements OnModuleInit {
       Topics.tenantsLifecycle,
       3,
       (value) => {
-        const snapshot = tenantSnapshotSchema.safeParse(value);
+        const snapshot = tenantSnapshotOfEventSchema.safeParse(value);
         if (!snapshot.success)
           throw new NonRetriableError(`not a tenant snapshot: ${snapshot.error.message}`);
         this.directory.apply(snapshot.data);

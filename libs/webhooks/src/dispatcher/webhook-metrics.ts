@@ -1,0 +1,14 @@
+import { counter, histogram } from '@platform/observability';
+
+/** Attempts by what they came to: `delivered`, `retry` (failed, will be retried), `dead`. */
+export const deliveriesTotal = counter('webhook_deliveries_total', 'Webhook delivery attempts, by outcome', [
+  'outcome',
+]);
+
+/** Duration of each POST, from sending to the receiver's answer (or the error). */
+export const deliverySeconds = histogram(
+  'webhook_delivery_seconds',
+  'Duration of one webhook delivery attempt',
+  ['outcome'],
+  [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+);

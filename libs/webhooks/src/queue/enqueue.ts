@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import type { Queryable } from '../postgres/transaction';
+import { webhookBody } from '../payload';
+import type { EnqueuedDelivery, WebhookEvent } from '../webhook.types';
+
+interface Sequenced {
+  id: string;
+  last_sequence: string;
+}
+
+/**
+ * Creates the event's deliveries; must run inside a transaction (`client`). `s` is the quoted schema.
+ *
+ * 1. Lock the tenant's active subscriptions that match the type, in id order so that concurrent
+ *    enqueues cannot deadlock. Any other enqueue for them now waits for this transaction.
+ * 2. In a new statement, which sees every delivery committed before the locks were granted, bump the
+ *    counter of each subscription that has no delivery of this event yet: idempotent, and a number
+ *    is only taken by a delivery that is inserted in the same transaction, hence gap-free.
+ * 3. Insert the deliveries with their bodies, which carry the sequence numbers.
+ */
+export async function enqueueIn(
+  client: Queryable,
+  s: string,
+  tenantId: string,
+  event: WebhookEvent,
+  occurredAt: string,
+  now: Date,
+): Promise<EnqueuedDelivery[]> {
+  const matching = await client.query<{ id: string }>(
+    `select id from ${s}.subscriptions
+      where tenant_id = $1 and disabled_at is null and ($2 = any(event_types) or '*' = any(event_types))
+      order by id
+      for update`,
+    [tenantId, event.type],
+  );
+  if (matching.rows.length === 0) return [];
+
+  const sequenced = await client.query<Sequenced>(
+    `update ${s}.subscriptions sub set last_sequence = sub.last_sequence + 1
+      where sub.id = any($1::uuid[])
+        and not exists (select 1 from ${s}.deliveries d where d.subscription_id = sub.id and d.event_id = $2)
+      returning sub.id, sub.last_sequence`,
+    [matching.rows.map((row) => row.id), event.id],
+  );
+  if (sequenced.rows.length === 0) return [];
+
+  const deliveries = sequenced.rows
+    .map((row) => ({ deliveryId: randomUUID(), subscriptionId: row.id, sequence: Number(row.last_sequence) }))
+    .sort((a, b) => a.subscriptionId.localeCompare(b.subscriptionId));
+  const bodies = deliveries.map(({ sequence }) =>
+    webhookBody({
+      type: event.type,
+      timestamp: occurredAt,
+      data: event.data,
+      sequence,
+      tenantId,
+      eventId: event.id,
+    }),
+  );
+  await client.query(
+    `insert into ${s}.deliveries
+       (id, tenant_id, subscription_id, event_id, event_type, sequence, body, status, next_attempt_at,
+        created_at, updated_at)
+     select u.id, $1, u.subscription_id, $2, $3, u.sequence, u.body, 'pending', $4, $4, $4
+       from unnest($5::uuid[], $6::uuid[], $7::bigint[], $8::text[]) as u (id, subscription_id, sequence, body)`,
+    [
+      tenantId,
+      event.id,
+      event.type,
+      now,
+      deliveries.map((d) => d.deliveryId),
+      deliveries.map((d) => d.subscriptionId),
+      deliveries.map((d) => d.sequence),
+      bodies,
+    ],
+  );
+  return deliveries;
+}
