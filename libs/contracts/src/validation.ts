@@ -13,6 +13,9 @@ export function fieldErrors(error: z.ZodError): FieldError[] {
 
 /** Parses `input` or throws a 400 {@link ProblemError} listing every violation. */
 export function parseOrThrow<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
+  // A body the server kept as text (YAML) on a route that takes JSON.
+  if (typeof input === 'string')
+    throw new ProblemError('unsupportedMediaType', 'this route accepts application/json');
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   throw new ProblemError('validation', `${what} is not valid`, fieldErrors(result.error));

@@ -28,6 +28,8 @@ export interface ServiceDefinition {
   readonly setup: (logger: Logger) => ServiceSetup;
 }
 
+export const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
+
 const requestSeconds = histogram('http_server_request_duration_seconds', 'HTTP request duration', [
   'method',
   'route',
@@ -72,6 +74,8 @@ export async function runService(definition: ServiceDefinition): Promise<NestFas
   fastify.decorateRequest('identity', undefined);
   // JSON only (contract: anything else is 415); fastify would otherwise accept text/plain.
   fastify.removeContentTypeParser('text/plain');
+  // YAML is accepted as text where a manifest is (contract section 3); JSON routes refuse it (415).
+  fastify.addContentTypeParser(YAML_TYPES, { parseAs: 'string' }, (_request, body, done) => done(null, body));
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-trace-id', currentTraceId() ?? request.id);
     done();

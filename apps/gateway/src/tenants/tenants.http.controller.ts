@@ -1,26 +1,25 @@
-import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { All, Controller, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Access } from '@platform/tenancy';
 import { Upstreams } from '../upstream/upstreams.provider';
 
-/** The control plane's public routes, forwarded to the tenant registry (which checks again). */
+/**
+ * The control plane (`/v1/tenants…`), forwarded to the tenant registry with the caller's
+ * credentials. The gateway only checks that they are valid; the registry, which owns these
+ * routes, checks roles and which tenant they may administer.
+ */
 @Controller('v1/tenants')
+@Access({ scope: 'authenticated' })
 export class TenantsHttpController {
   constructor(private readonly upstreams: Upstreams) {}
 
-  @Post()
-  @Access({ scope: 'platform', role: 'platform-admin' })
-  async create(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    await this.upstreams.registry.forward(request, reply, '/v1/tenants');
+  @All()
+  async root(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    await this.upstreams.registry.forward(request, reply, request.url);
   }
 
-  @Get(':id')
-  @Access({ scope: 'platform', role: 'platform-admin' })
-  async get(
-    @Param('id') id: string,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ): Promise<void> {
-    await this.upstreams.registry.forward(request, reply, `/v1/tenants/${encodeURIComponent(id)}`);
+  @All('*')
+  async nested(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    await this.upstreams.registry.forward(request, reply, request.url);
   }
 }

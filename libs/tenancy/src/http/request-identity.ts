@@ -11,6 +11,7 @@ export interface RequestIdentity {
 export interface IdentifiedRequest {
   id: string;
   headers: Record<string, string | string[] | undefined>;
+  params?: Record<string, string | undefined>;
   identity?: RequestIdentity;
 }
 

@@ -35,6 +35,15 @@ export class TenantGuard implements CanActivate {
 
     const request = context.switchToHttp().getRequest<IdentifiedRequest>();
     const claims = this.authenticate(request);
+    if (rule.scope === 'authenticated') {
+      request.identity = { claims };
+      return true;
+    }
+    if (rule.scope === 'tenant-admin') {
+      this.checkTenantAdmin(claims, request.params?.[rule.param]);
+      request.identity = { claims };
+      return true;
+    }
     if (!hasRole(claims.roles, rule.role)) {
       throw new ProblemError('forbidden', `this operation needs the ${rule.role} role`);
     }
@@ -54,6 +63,21 @@ export class TenantGuard implements CanActivate {
       },
     };
     return true;
+  }
+
+  /** A platform admin may; a tenant admin only for a tenant its credentials name. */
+  private checkTenantAdmin(claims: Claims, idOrSlug: string | undefined): void {
+    if (hasRole(claims.roles, 'platform-admin')) return;
+    if (!hasRole(claims.roles, 'tenant-admin')) {
+      throw new ProblemError('forbidden', 'this operation needs the tenant-admin or platform-admin role');
+    }
+    const tenantId =
+      idOrSlug === undefined
+        ? undefined
+        : (this.directory.byTenantSlug(idOrSlug)?.tenantId ?? idOrSlug.toLowerCase());
+    if (tenantId === undefined || !claims.tenants.includes(tenantId)) {
+      throw new ProblemError('tenantForbidden', 'the caller may not administer this tenant');
+    }
   }
 
   /** `X-API-Key` (a tenant's key) or `Authorization: Bearer <JWT>`; either way, claims. */
