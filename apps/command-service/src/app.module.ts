@@ -8,10 +8,9 @@ import { OrdersMessageController } from './orders/orders.message-controller';
 @Module({})
 export class AppModule {
   static forRoot(config: CommandServiceConfig, instanceId: string, logger: Logger): DynamicModule {
-    if (config.EVENT_STORE !== 'postgres') {
-      throw new ConfigError([
-        'EVENT_STORE: the eventstoredb adapter is not wired into the command service yet; use postgres',
-      ]);
+    const eventStoreDbUrl = config.EVENTSTOREDB_URL;
+    if (config.EVENT_STORE === 'eventstoredb' && eventStoreDbUrl === undefined) {
+      throw new ConfigError(['EVENTSTOREDB_URL: required when EVENT_STORE=eventstoredb (not set)']);
     }
     return {
       module: AppModule,
@@ -25,7 +24,10 @@ export class AppModule {
           tenantDirectory: true,
         }),
         EventStoreModule.forRootAsync({
-          useFactory: () => ({ connectionString: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
+          useFactory: () =>
+            config.EVENT_STORE === 'eventstoredb' && eventStoreDbUrl !== undefined
+              ? { kind: 'eventstoredb' as const, connectionString: eventStoreDbUrl }
+              : { connectionString: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE },
         }),
       ],
       providers: [

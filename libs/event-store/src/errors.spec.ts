@@ -1,4 +1,4 @@
-import { WrongExpectedVersionError } from './errors';
+import { DuplicateEventIdError, WrongExpectedVersionError } from './errors';
 
 describe('WrongExpectedVersionError', () => {
   const tenantId = '0b5c7a36-1c4e-4f4e-9a57-6c1b8f0d2e11';
@@ -19,5 +19,17 @@ describe('WrongExpectedVersionError', () => {
     expect(new WrongExpectedVersionError(tenantId, 'order-1', 'stream-exists', 0).message).toContain(
       'expected stream-exists, actual 0 (no stream)',
     );
+  });
+});
+
+describe('DuplicateEventIdError', () => {
+  it('names the stream and the ids of the refused batch', () => {
+    const tenantId = '0b5c7a36-1c4e-4f4e-9a57-6c1b8f0d2e11';
+    const error = new DuplicateEventIdError(tenantId, 'order-1', ['e1', 'e2']);
+
+    expect(error).toBeInstanceOf(Error);
+    expect(error).toMatchObject({ name: 'DuplicateEventIdError', tenantId, streamName: 'order-1' });
+    expect(error.eventIds).toEqual(['e1', 'e2']);
+    expect(error.message).toContain('e1, e2');
   });
 });

@@ -17,3 +17,24 @@ export class WrongExpectedVersionError extends Error {
     );
   }
 }
+
+/**
+ * An append was refused because some of its event ids are already recorded, and not as a repeat of
+ * this very append (same ids, same stream, same versions): a batch that only partly repeats an
+ * earlier one, or ids used in another stream. Nothing was written.
+ */
+export class DuplicateEventIdError extends Error {
+  override readonly name = 'DuplicateEventIdError';
+
+  constructor(
+    readonly tenantId: string,
+    readonly streamName: string,
+    /** The ids of the refused batch. */
+    readonly eventIds: readonly string[],
+  ) {
+    super(
+      `Event ids already recorded for stream "${streamName}" of tenant ${tenantId}, ` +
+        `and not as a repeat of this append: ${eventIds.join(', ')}`,
+    );
+  }
+}

@@ -8,13 +8,19 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from './event-store.port';
+import { KurrentEventStore } from './eventstoredb/kurrent-event-store';
 import { type PostgresEventStoreConfig, PostgresEventStore } from './postgres/postgres-event-store';
+
+/** Which adapter: PostgreSQL (the default, `EVENT_STORE=postgres`) or EventStoreDB/KurrentDB. */
+export type EventStoreModuleConfig =
+  | (PostgresEventStoreConfig & { readonly kind?: 'postgres' })
+  | { readonly kind: 'eventstoredb'; readonly connectionString: string };
 
 export interface EventStoreModuleAsyncOptions<TDeps extends unknown[] = unknown[]> {
   imports?: ModuleMetadata['imports'];
   /** Providers passed, in order, to `useFactory`. */
   inject?: FactoryProvider['inject'];
-  useFactory: (...deps: TDeps) => PostgresEventStoreConfig | Promise<PostgresEventStoreConfig>;
+  useFactory: (...deps: TDeps) => EventStoreModuleConfig | Promise<EventStoreModuleConfig>;
 }
 
 /**
@@ -59,7 +65,9 @@ export class EventStoreModule implements OnApplicationShutdown {
   }
 }
 
-async function createMigratedStore(config: PostgresEventStoreConfig): Promise<EventStore> {
+async function createMigratedStore(config: EventStoreModuleConfig): Promise<EventStore> {
+  if (config.kind === 'eventstoredb')
+    return KurrentEventStore.create({ connectionString: config.connectionString });
   const store = await PostgresEventStore.create(config);
   try {
     await store.migrate();

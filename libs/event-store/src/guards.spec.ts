@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { NewEvent } from './event-store.port';
+import type { Direction, NewEvent, ReadStreamOptions } from './event-store.port';
 import {
   assertExpectedVersion,
   assertNewEvents,
@@ -101,19 +101,39 @@ describe('assertNewEvents', () => {
 });
 
 describe('toReadRange', () => {
-  it('reads the whole stream by default', () => {
-    expect(toReadRange()).toEqual({ fromVersion: 1, maxCount: null });
-    expect(toReadRange({})).toEqual({ fromVersion: 1, maxCount: null });
+  it('reads the whole stream forwards by default', () => {
+    expect(toReadRange()).toEqual({ direction: 'forwards', fromVersion: 1, maxCount: null });
+    expect(toReadRange({})).toEqual({ direction: 'forwards', fromVersion: 1, maxCount: null });
+  });
+
+  it('reads backwards from the last version unless told where to start', () => {
+    expect(toReadRange({ direction: 'backwards' })).toEqual({
+      direction: 'backwards',
+      fromVersion: null,
+      maxCount: null,
+    });
+    expect(toReadRange({ direction: 'backwards', fromVersion: 4, maxCount: 2 })).toEqual({
+      direction: 'backwards',
+      fromVersion: 4,
+      maxCount: 2,
+    });
   });
 
   it('keeps valid bounds', () => {
-    expect(toReadRange({ fromVersion: 3, maxCount: 0 })).toEqual({ fromVersion: 3, maxCount: 0 });
+    expect(toReadRange({ fromVersion: 3, maxCount: 0 })).toEqual({
+      direction: 'forwards',
+      fromVersion: 3,
+      maxCount: 0,
+    });
   });
 
-  it.each([{ fromVersion: 0 }, { fromVersion: 1.5 }, { maxCount: -1 }, { maxCount: Number.NaN }])(
-    'refuses %j with a TypeError',
-    (options) => {
-      expect(() => toReadRange(options)).toThrow(TypeError);
-    },
-  );
+  it.each<ReadStreamOptions>([
+    { fromVersion: 0 },
+    { fromVersion: 1.5 },
+    { maxCount: -1 },
+    { maxCount: Number.NaN },
+    { direction: 'sideways' as Direction },
+  ])('refuses %j with a TypeError', (options) => {
+    expect(() => toReadRange(options)).toThrow(TypeError);
+  });
 });

@@ -1,5 +1,5 @@
 import { isUuid } from '@platform/contracts';
-import type { ExpectedVersion, NewEvent, ReadStreamOptions } from './event-store.port';
+import type { Direction, ExpectedVersion, NewEvent, ReadStreamOptions } from './event-store.port';
 
 // Argument checks shared by every adapter, run before the store is touched. Each throws a TypeError.
 
@@ -52,17 +52,30 @@ export function assertNewEvents(tenantId: string, events: readonly NewEvent[]): 
 }
 
 export interface ReadRange {
-  fromVersion: number;
+  direction: Direction;
+  /** First version to return (inclusive); `null`: the stream's last version (backwards only). */
+  fromVersion: number | null;
   /** `null`: no limit. */
   maxCount: number | null;
 }
 
 export function toReadRange(options: ReadStreamOptions = {}): ReadRange {
-  const { fromVersion = 1, maxCount } = options;
-  if (!isPositiveInteger(fromVersion))
+  const { direction = 'forwards', fromVersion, maxCount } = options;
+  if (direction !== 'forwards' && direction !== 'backwards') {
+    throw new TypeError(`direction must be 'forwards' or 'backwards'; got ${JSON.stringify(direction)}`);
+  }
+  if (fromVersion !== undefined && !isPositiveInteger(fromVersion))
     throw new TypeError(`fromVersion must be an integer >= 1; got ${String(fromVersion)}`);
+  assertMaxCount(maxCount);
+  return {
+    direction,
+    fromVersion: fromVersion ?? (direction === 'forwards' ? 1 : null),
+    maxCount: maxCount ?? null,
+  };
+}
+
+export function assertMaxCount(maxCount: number | undefined): void {
   if (maxCount !== undefined && !(Number.isSafeInteger(maxCount) && maxCount >= 0)) {
     throw new TypeError(`maxCount must be an integer >= 0; got ${String(maxCount)}`);
   }
-  return { fromVersion, maxCount: maxCount ?? null };
 }

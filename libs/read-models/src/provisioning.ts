@@ -97,10 +97,10 @@ export async function tenantStorageReady(
 ): Promise<boolean> {
   const storage = storageOf(tenantId, isolation);
   if (storage.database !== undefined) {
-    const found = await withMainDatabase(databaseUrl, (main) =>
+    const found = await withMainDatabase(databaseUrl, (main): Promise<unknown[]> =>
       main.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [storage.database]),
     );
-    if ((found as unknown[]).length === 0) return false;
+    if (found.length === 0) return false;
   }
   const dataSource = new DataSource({
     type: 'postgres',

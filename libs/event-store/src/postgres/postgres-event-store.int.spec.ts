@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
+import { DuplicateEventIdError } from '../errors';
 import type { NewEvent } from '../event-store.port';
 import { describeEventStoreContract } from '../testing/event-store.contract';
 import { TEST_DATABASE_URL, dropSchema, randomTestSchema } from '../testing/postgres-test-schema';
@@ -8,7 +9,7 @@ import { PostgresEventStore } from './postgres-event-store';
 describeEventStoreContract('PostgreSQL', async () => {
   const schema = randomTestSchema();
   const pool = new Pool({ connectionString: TEST_DATABASE_URL, max: 10 });
-  const store = new PostgresEventStore(pool, { schema });
+  const store = new PostgresEventStore(pool, { schema, readBatchSize: 3, pollIntervalMs: 20 });
   await store.migrate();
   return {
     store,
@@ -75,7 +76,7 @@ describe('PostgresEventStore on PostgreSQL', () => {
     const batch = [newEvent(tenantId), newEvent(tenantId, existing.eventId)];
     await expect(
       store.appendToStream(tenantId, 'b', batch, { expectedVersion: 'no-stream' }),
-    ).rejects.toThrow(/duplicate key/);
+    ).rejects.toBeInstanceOf(DuplicateEventIdError);
 
     expect(await store.readStream(tenantId, 'b')).toEqual([]);
     const retry = await store.appendToStream(tenantId, 'b', [newEvent(tenantId)], {

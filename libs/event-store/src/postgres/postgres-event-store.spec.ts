@@ -30,6 +30,29 @@ describe('PostgresEventStore argument checks', () => {
     expect(pool.totalCount).toBe(0);
   });
 
+  it('refuses invalid global reads, subscriptions, exports, purges and snapshots before touching the database', async () => {
+    const handler = async (): Promise<void> => undefined;
+    expect(() => store.readAll({ tenantId: 'tenant-a' })).toThrow(TypeError);
+    expect(() => store.readAll({ from: '42' })).toThrow(TypeError);
+    expect(() => store.readAll({ types: [] })).toThrow(TypeError);
+    expect(() => store.subscribeToAll({ filter: { since: 'soon' }, handler })).toThrow(TypeError);
+    expect(() => store.subscribeToAll({ fromCheckpoint: 'x', handler })).toThrow(TypeError);
+    expect(() => store.exportTenant('tenant-a')).toThrow(TypeError);
+    await expect(store.purgeTenant('tenant-a')).rejects.toThrow(TypeError);
+    await expect(
+      store.snapshotStore().load({ tenantId: 'tenant-a', streamName: 's', aggregateType: 'order' }),
+    ).rejects.toThrow(TypeError);
+    await expect(store.readStream(tenantId, 's', { direction: 'up' as 'forwards' })).rejects.toThrow(
+      TypeError,
+    );
+    expect(pool.totalCount).toBe(0);
+  });
+
+  it('refuses invalid polling options', () => {
+    expect(() => new PostgresEventStore(pool, { readBatchSize: 0 })).toThrow(TypeError);
+    expect(() => new PostgresEventStore(pool, { pollIntervalMs: 1.5 })).toThrow(TypeError);
+  });
+
   it('refuses an unsafe schema name', () => {
     expect(() => new PostgresEventStore(pool, { schema: 'public; drop' })).toThrow(TypeError);
   });

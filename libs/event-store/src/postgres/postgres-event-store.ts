@@ -1,14 +1,18 @@
-import { Pool } from 'pg';
+import { DatabaseError, Pool, type PoolClient } from 'pg';
 import type {
+  AllSubscription,
   AppendResult,
   EventStore,
   ExpectedVersion,
+  GlobalEvent,
   NewEvent,
+  PurgeResult,
+  ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  SubscribeToAllOptions,
 } from '../event-store.port';
-import { WrongExpectedVersionError } from '../errors';
-import { toAppendCondition } from '../expected-version';
+import { DuplicateEventIdError } from '../errors';
 import {
   assertExpectedVersion,
   assertNewEvents,
@@ -16,13 +20,41 @@ import {
   assertTenantId,
   toReadRange,
 } from '../guards';
-import { type EventRow, toAppendArrays, toRecordedEvent, toSafeInteger } from './row-mapping';
+import { type CheckedAllFilter, toCheckedAllFilter, toCheckedReadAll } from '../global-log/all-filter';
+import { catchUpRead } from '../global-log/catch-up-read';
+import { type PollingOptions, startPollingSubscription } from '../global-log/polling-subscription';
+import type { SnapshotStore } from '../snapshots/snapshot-store.port';
+import { NO_UPCASTING, type UpcasterRegistry } from '../upcasting/upcaster-registry';
+import { appendToStream } from './append';
+import { parseCheckpoint } from './checkpoint';
+import { PostgresGlobalLog } from './postgres-global-log';
+import { PostgresSnapshotStore } from './postgres-snapshot-store';
+import { purgeTenant } from './purge-tenant';
+import { type EventRow, toRecordedEvent } from './row-mapping';
 import { DEFAULT_SCHEMA, assertSchemaName, migrationLockKey, schemaDdl } from './schema.sql';
-import { type AppendRow, appendStatement, readStreamStatement } from './statements';
+import { type SqlExecutor, createSqlExecutor } from './sql-executor';
+import { readStreamStatement } from './statements';
 
 export interface PostgresEventStoreOptions {
   /** PostgreSQL schema holding the store's tables; default `event_store`. */
   schema?: string;
+  /** Brings events of older schema versions to the current shape on every read. */
+  upcasters?: UpcasterRegistry;
+  /**
+   * Shared mode: {@link PostgresEventStore.migrate} switches row-level security on for the tenant
+   * tables, and every tenant-scoped call sets `app.tenant_id` in its transaction (two more round
+   * trips each). Connect as a role that is not the tables' owner, or RLS does not apply. Calls for no
+   * tenant (`readAll` / `subscribeToAll` without `tenantId`) see nothing then: the system path (relay,
+   * cross-tenant exports) connects as the owner or a BYPASSRLS role. Default off.
+   */
+  rowLevelSecurity?: boolean;
+  /** Events read per query by `readAll`, `subscribeToAll` and `exportTenant`; default 500. */
+  readBatchSize?: number;
+  /**
+   * How often a live subscription looks for new events, in ms; default 100. An event is delivered
+   * at most about this long after its transaction commits and every older transaction has ended.
+   */
+  pollIntervalMs?: number;
 }
 
 export interface PostgresEventStoreConfig extends PostgresEventStoreOptions {
@@ -31,9 +63,19 @@ export interface PostgresEventStoreConfig extends PostgresEventStoreOptions {
   poolSize?: number;
 }
 
-/** {@link EventStore} on PostgreSQL: one `streams` row per stream, one `events` row per event. */
+/**
+ * {@link EventStore} on PostgreSQL: one `streams` row per stream, one `events` row per event, the
+ * global log ordered by (transaction id, position) and read below the oldest running transaction
+ * (ADR 0005), snapshots beside them.
+ */
 export class PostgresEventStore implements EventStore {
   private readonly schema: string;
+  private readonly executor: SqlExecutor;
+  private readonly upcasters: UpcasterRegistry;
+  private readonly rowLevelSecurity: boolean;
+  private readonly readBatchSize: number;
+  private readonly pollIntervalMs: number;
+  private readonly subscriptions = new Set<AllSubscription>();
   private ownsPool = false;
   private ending: Promise<void> | undefined;
 
@@ -42,15 +84,21 @@ export class PostgresEventStore implements EventStore {
     options: PostgresEventStoreOptions = {},
   ) {
     this.schema = assertSchemaName(options.schema ?? DEFAULT_SCHEMA);
+    this.rowLevelSecurity = options.rowLevelSecurity === true;
+    this.executor = createSqlExecutor(pool, this.rowLevelSecurity);
+    this.upcasters = options.upcasters ?? NO_UPCASTING;
+    this.readBatchSize = positiveInteger(options.readBatchSize ?? 500, 'readBatchSize');
+    this.pollIntervalMs = positiveInteger(options.pollIntervalMs ?? 100, 'pollIntervalMs');
   }
 
   /** A store on its own pool, which {@link close} ends. Call {@link migrate} before use. */
   static async create(config: PostgresEventStoreConfig): Promise<PostgresEventStore> {
-    const pool = new Pool({ connectionString: config.connectionString, max: config.poolSize ?? 10 });
+    const { connectionString, poolSize, ...options } = config;
+    const pool = new Pool({ connectionString, max: poolSize ?? 10 });
     // An idle connection that fails is dropped by the pool and replaced on the next query; without a
     // listener its 'error' event would crash the process. ping() reports a lasting outage.
     pool.on('error', () => undefined);
-    const store = new PostgresEventStore(pool, { schema: config.schema ?? DEFAULT_SCHEMA });
+    const store = new PostgresEventStore(pool, options);
     store.ownsPool = true;
     return store;
   }
@@ -62,7 +110,7 @@ export class PostgresEventStore implements EventStore {
     try {
       await client.query('begin');
       await client.query('select pg_advisory_xact_lock(hashtext($1))', [migrationLockKey(this.schema)]);
-      await client.query(schemaDdl(this.schema));
+      await client.query(schemaDdl(this.schema, { rowLevelSecurity: this.rowLevelSecurity }));
       await client.query('commit');
     } catch (error) {
       failed = true;
@@ -83,23 +131,54 @@ export class PostgresEventStore implements EventStore {
     assertStreamName(streamName);
     assertExpectedVersion(options.expectedVersion);
     assertNewEvents(tenantId, events);
-    const statement = appendStatement(
-      this.schema,
-      tenantId,
-      streamName,
-      toAppendCondition(options.expectedVersion),
-      toAppendArrays(events),
-    );
-    const [row] = (await this.pool.query<AppendRow>(statement)).rows;
-    if (row === undefined) throw new Error('append_to_stream returned no row');
-    if (!row.ok) {
-      const actual = toSafeInteger(row.actual_version, 'actual_version');
-      throw new WrongExpectedVersionError(tenantId, streamName, options.expectedVersion, actual);
-    }
-    return {
-      nextExpectedVersion: toSafeInteger(row.next_version ?? row.actual_version, 'next_version'),
-      lastPosition: toSafeInteger(row.last_position ?? 0, 'last_position'),
+    return appendToStream(this.executor, this.schema, tenantId, streamName, events, options.expectedVersion);
+  }
+
+  /**
+   * PostgreSQL only: appends inside the caller's open transaction on `client`, so the events commit
+   * (or roll back) together with the caller's other writes in the same database, e.g. a registry row
+   * and its audit record. Same checks and result as {@link appendToStream}; a recorded event id
+   * aborts the transaction, so a repeat cannot be told from a reused id here: both are
+   * {@link DuplicateEventIdError}. Not available with row-level security (the caller owns the
+   * transaction and must set `app.tenant_id` itself).
+   *
+   * @example
+   * await audit.withAudit(tenantId, record, (tx) => store.appendWithin(tx, tenantId, stream, events, { expectedVersion: 3 }));
+   */
+  async appendWithin(
+    client: PoolClient,
+    tenantId: string,
+    streamName: string,
+    events: readonly NewEvent[],
+    options: { expectedVersion: ExpectedVersion },
+  ): Promise<AppendResult> {
+    assertTenantId(tenantId);
+    assertStreamName(streamName);
+    assertExpectedVersion(options.expectedVersion);
+    assertNewEvents(tenantId, events);
+    const executor: SqlExecutor = {
+      query: (statement) => client.query(statement),
+      transaction: (_tenant, work) => work(client),
     };
+    try {
+      return await appendToStream(
+        executor,
+        this.schema,
+        tenantId,
+        streamName,
+        events,
+        options.expectedVersion,
+      );
+    } catch (error) {
+      if (error instanceof DatabaseError && error.code === '25P02') {
+        throw new DuplicateEventIdError(
+          tenantId,
+          streamName,
+          events.map((event) => event.eventId),
+        );
+      }
+      throw error;
+    }
   }
 
   async readStream(
@@ -110,18 +189,76 @@ export class PostgresEventStore implements EventStore {
     assertTenantId(tenantId);
     assertStreamName(streamName);
     const statement = readStreamStatement(this.schema, tenantId, streamName, toReadRange(options));
-    const { rows } = await this.pool.query<EventRow>(statement);
-    return rows.map(toRecordedEvent);
+    const { rows } = await this.executor.query<EventRow>(statement, tenantId);
+    return rows.map((row) => this.upcasters.upcast(toRecordedEvent(row)));
+  }
+
+  /**
+   * Checks its arguments at once (a TypeError here, not on the first `next()`), then reads lazily,
+   * up to the last matching event committed when the iteration starts.
+   */
+  readAll(options: ReadAllOptions = {}): AsyncIterable<GlobalEvent> {
+    const { filter, maxCount } = toCheckedReadAll(options);
+    if (options.from !== undefined) parseCheckpoint(options.from);
+    return catchUpRead(this.globalLog(filter), options.from, maxCount, this.polling());
+  }
+
+  subscribeToAll(options: SubscribeToAllOptions): AllSubscription {
+    const filter = toCheckedAllFilter(options.filter);
+    if (options.fromCheckpoint !== undefined) parseCheckpoint(options.fromCheckpoint);
+    if (typeof options.handler !== 'function') throw new TypeError('subscribeToAll needs a handler');
+    const subscription = startPollingSubscription(this.globalLog(filter), options, this.polling());
+    this.subscriptions.add(subscription);
+    return {
+      caughtUp: subscription.caughtUp,
+      stop: async () => {
+        this.subscriptions.delete(subscription);
+        await subscription.stop();
+      },
+    };
+  }
+
+  exportTenant(tenantId: string): AsyncIterable<GlobalEvent> {
+    assertTenantId(tenantId);
+    return this.readAll({ tenantId });
+  }
+
+  async purgeTenant(tenantId: string): Promise<PurgeResult> {
+    assertTenantId(tenantId);
+    return purgeTenant(this.executor, this.schema, tenantId);
+  }
+
+  /** Snapshots in this store's schema, on its pool, with its row-level security setting. */
+  snapshotStore(): SnapshotStore {
+    return new PostgresSnapshotStore(this.executor, this.schema);
   }
 
   async ping(): Promise<void> {
     await this.pool.query('select 1');
   }
 
-  /** Ends the pool if {@link create} made it; a pool passed to the constructor stays open. */
+  /**
+   * Stops the store's subscriptions, and ends the pool if {@link create} made it; a pool passed to the
+   * constructor stays open.
+   */
   async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+    this.subscriptions.clear();
     if (!this.ownsPool) return;
     this.ending ??= this.pool.end();
     await this.ending;
   }
+
+  private polling(): PollingOptions {
+    return { batchSize: this.readBatchSize, pollIntervalMs: this.pollIntervalMs };
+  }
+
+  private globalLog(filter: CheckedAllFilter): PostgresGlobalLog {
+    return new PostgresGlobalLog(this.executor, this.schema, filter, this.upcasters);
+  }
+}
+
+function positiveInteger(value: number, name: string): number {
+  if (!Number.isSafeInteger(value) || value < 1) throw new TypeError(`${name} must be an integer >= 1`);
+  return value;
 }

@@ -46,12 +46,48 @@ export function readStreamStatement(
   streamName: string,
   range: ReadRange,
 ): QueryConfig {
+  if (range.direction === 'backwards') {
+    return {
+      name: `es_read_back_${schema}`,
+      text:
+        `select ${EVENT_COLUMNS} from "${schema}".events ` +
+        'where tenant_id = $1::uuid and stream_name = $2::text ' +
+        // without a start version: from the last one (the largest bigint bounds nothing)
+        'and stream_version <= coalesce($3::bigint, 9223372036854775807) ' +
+        'order by stream_version desc limit $4::bigint',
+      values: [tenantId, streamName, range.fromVersion, range.maxCount],
+    };
+  }
   return {
     name: `es_read_stream_${schema}`,
     text:
       `select ${EVENT_COLUMNS} from "${schema}".events ` +
       'where tenant_id = $1::uuid and stream_name = $2::text and stream_version >= $3::bigint ' +
       'order by stream_version limit $4::bigint',
-    values: [tenantId, streamName, range.fromVersion, range.maxCount],
+    values: [tenantId, streamName, range.fromVersion ?? 1, range.maxCount],
+  };
+}
+
+/** The row `find_repeat` returns; bigint columns arrive as strings. */
+export interface RepeatRow {
+  repeated: boolean;
+  next_version: string | null;
+  last_position: string | null;
+}
+
+/** Whether `eventIds` are already the stream's events where this append would have put them. */
+export function findRepeatStatement(
+  schema: string,
+  tenantId: string,
+  streamName: string,
+  condition: AppendCondition,
+  eventIds: readonly string[],
+): QueryConfig {
+  return {
+    name: `es_repeat_${schema}`,
+    text:
+      `select repeated, next_version, last_position from "${schema}".find_repeat(` +
+      '$1::uuid, $2::text, $3::text, $4::bigint, $5::uuid[])',
+    values: [tenantId, streamName, condition.mode, condition.version, eventIds],
   };
 }

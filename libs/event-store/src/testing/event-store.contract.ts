@@ -4,6 +4,11 @@ import { describeExpectedVersion } from './contract/expected-version.contract';
 import { describeConcurrency } from './contract/concurrency.contract';
 import { describeTenantIsolation } from './contract/tenant-isolation.contract';
 import { describeInvalidArguments } from './contract/invalid-arguments.contract';
+import { describeReadStreamBackwards } from './contract/read-stream-backwards.contract';
+import { describeIdempotentAppend } from './contract/idempotent-append.contract';
+import { describeReadAll } from './contract/read-all.contract';
+import { describeSubscribeToAll } from './contract/subscribe-to-all.contract';
+import { describeExportAndPurge } from './contract/export-and-purge.contract';
 
 export interface EventStoreUnderTest {
   store: EventStore;
@@ -14,7 +19,9 @@ export interface EventStoreUnderTest {
 /**
  * The behaviour every {@link EventStore} adapter must show. Call it from an adapter's
  * `*.int.spec.ts`; `factory` runs once for the whole suite, and every test uses fresh tenants and
- * stream names, so the store need not be empty.
+ * stream names, so the store need not be empty (reads of every tenant keep only their own tenants'
+ * events). Proofs that depend on one engine (PostgreSQL's out-of-order commits, row-level security)
+ * stay in that adapter's own specs.
  *
  * @example
  * ```ts
@@ -48,5 +55,10 @@ export function describeEventStoreContract(
     describeConcurrency(store);
     describeTenantIsolation(store);
     describeInvalidArguments(store);
+    describeReadStreamBackwards(store);
+    describeIdempotentAppend(store);
+    describeReadAll(store);
+    describeSubscribeToAll(store);
+    describeExportAndPurge(store);
   });
 }

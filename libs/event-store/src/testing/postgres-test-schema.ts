@@ -18,3 +18,25 @@ export async function dropSchema(schema: string): Promise<void> {
     await client.end();
   }
 }
+
+/** `TEST_DATABASE_URL` with another user and password (same host and database). */
+export function testDatabaseUrlAs(user: string, password: string): string {
+  const url = new URL(TEST_DATABASE_URL);
+  url.username = user;
+  url.password = password;
+  return url.toString();
+}
+
+/** Runs `work` on a fresh connection to the test database, closed afterwards. */
+export async function withTestClient<T>(
+  work: (client: Client) => Promise<T>,
+  url = TEST_DATABASE_URL,
+): Promise<T> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}

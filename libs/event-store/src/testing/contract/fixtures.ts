@@ -90,3 +90,15 @@ export function expectWrongVersion(
 export function expectIncreasing(values: number[]): void {
   values.slice(1).forEach((value, i) => expect(value).toBeGreaterThan(values[i] ?? Number.POSITIVE_INFINITY));
 }
+
+/** `event` with another type. */
+export const ofType = (type: string, event: NewEvent): NewEvent => ({ ...event, type });
+
+/** Everything an async iterable yields. Calls `source` inside, so a synchronous throw rejects too. */
+export async function collect<T>(source: () => AsyncIterable<T>): Promise<T[]> {
+  const items: T[] = [];
+  for await (const item of source()) items.push(item);
+  return items;
+}
+
+export const idsOf = (events: readonly { eventId: string }[]): string[] => events.map((e) => e.eventId);
