@@ -12,3 +12,5 @@ export * from './tenants/tenants.manifest';
 export * from './tenants/tenants.commands';
 export * from './tenants/tenants.lifecycle';
 export * from './validation';
+export * from './routes';
+export * from './decider';

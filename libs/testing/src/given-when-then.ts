@@ -1,16 +1,10 @@
+import type { Decider, DecideResult } from '@platform/contracts';
+
 /**
  * Given / when / then for deciders (STYLE 5): replay past events, send one command, check what the
- * decider answers. The decider types are structural, so a domain lib declares its own identical
- * shape and never depends on this lib outside its specs.
+ * decider answers. The decider shape is `@platform/contracts`'s.
  */
-export type DecideResult<E, R> =
-  { readonly ok: true; readonly events: readonly E[] } | { readonly ok: false; readonly rejection: R };
-
-export interface Decider<C, E, S, R> {
-  decide(command: C, state: S): DecideResult<E, R>;
-  evolve(state: S, event: E): S;
-  initialState(): S;
-}
+export type { Decider, DecideResult };
 
 export interface DeciderThen<E, R> {
   /** Passes only if the command was accepted and produced exactly `expected`, in order. */
