@@ -266,6 +266,12 @@ describe('walking skeleton: one request through every service, two tenants', () 
     const member = token(['member'], [tenant]);
     const viewer = token(['viewer'], [tenant]);
     const gw = gateways[0].url;
+    // The gateway learns of the activation from tenants.lifecycle a moment after the registry.
+    await eventually(async () => {
+      expect(
+        (await api(gw, 'POST', '/v1/orders', { token: member, body: { customerId: 'warmup' } })).status,
+      ).toBe(201);
+    });
     expectProblem(await api(gw, 'POST', '/v1/orders', { body: { customerId: 'x' } }), 401, 'unauthorized');
     expectProblem(
       await api(gw, 'POST', '/v1/orders', { token: `${member}x`, body: { customerId: 'x' } }),

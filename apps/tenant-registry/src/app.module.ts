@@ -1,19 +1,44 @@
-import { Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { Pool } from 'pg';
-import { EVENT_STORE, EventStoreModule, type EventStore } from '@platform/event-store';
+import { MESSAGING, type KafkaMessaging } from '@platform/messaging';
 import type { Logger } from '@platform/observability';
 import {
-  Readiness,
-  readinessCheck,
-  SERVICE_CONFIG,
-  ServiceKitModule,
   jwtOptionsOf,
+  Readiness,
+  SERVICE_CONFIG,
+  SERVICE_LOGGER,
+  ServiceKitModule,
 } from '@platform/service-kit';
+import { TenantDirectory } from '@platform/tenancy';
+import { WebhookDispatcher } from '@platform/webhooks';
+import { KafkaApiKeyAnnouncer } from './api-keys/api-key-announcer';
+import { ApiKeys } from './api-keys/api-keys';
 import type { TenantRegistryConfig } from './config';
-import { TenantLifecycle } from './tenants/tenant-lifecycle';
-import { TenantRecords } from './tenants/tenant-records';
-import { TenantsHttpController } from './tenants/tenants.http.controller';
+import { CONTROLLER_LOCK_POOL, ControlPlaneLifecycle } from './control-plane.lifecycle';
+import { ApiKeysHttpController } from './http/api-keys.http.controller';
+import { PathTenants } from './http/path-tenants';
+import { TenantAuditHttpController } from './http/tenant-audit.http.controller';
+import { TenantLifecycleHttpController } from './http/tenant-lifecycle.http.controller';
+import { TenantManifestHttpController } from './http/tenant-manifest.http.controller';
+import { TenantsHttpController } from './http/tenants.http.controller';
+import { WebhooksHttpController } from './http/webhooks.http.controller';
+import { TenantController } from './reconcile/tenant-controller';
+import { readModelStorage } from './reconcile/tenant-storage.port';
+import { RegistryDatabase } from './registry/registry-database';
+import { snapshotOfRecord } from './registry/snapshot-of-record';
+import { TenantCommands } from './tenants/tenant-commands';
+import { WebhookAdmin } from './webhooks/webhook-admin';
+import { WebhookEventsMessageController } from './webhooks/webhook-events.message-controller';
 
+/** Tenants the controller works on at once; each holds a connection of the lock pool. */
+const CONTROLLER_CONCURRENCY = 3;
+
+/**
+ * The tenant registry: the control plane's HTTP routes, the tenant controller (reconcile loop),
+ * and the webhooks of every tenant (the consumer that enqueues them, the dispatcher that sends
+ * them). Its events go to the PostgreSQL event store only; the relay publishes them to Kafka.
+ */
 @Module({})
 export class AppModule {
   static forRoot(config: TenantRegistryConfig, instanceId: string, logger: Logger): DynamicModule {
@@ -27,31 +52,106 @@ export class AppModule {
           kafka: { brokers: config.KAFKA_BROKERS, topicPrefix: config.KAFKA_TOPIC_PREFIX },
           tenancy: { jwt: jwtOptionsOf(config) },
         }),
-        EventStoreModule.forRootAsync({
-          useFactory: () => ({ connectionString: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
-        }),
       ],
-      controllers: [TenantsHttpController],
+      controllers: [
+        TenantsHttpController,
+        TenantLifecycleHttpController,
+        TenantManifestHttpController,
+        TenantAuditHttpController,
+        ApiKeysHttpController,
+        WebhooksHttpController,
+      ],
       providers: [
         { provide: SERVICE_CONFIG, useValue: config },
-        readinessCheck('event-store', EVENT_STORE, (store: EventStore) => store.ping()),
         {
-          provide: TenantRecords,
+          provide: RegistryDatabase,
           inject: [Readiness],
           useFactory: async (readiness: Readiness) => {
             const pool = new Pool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE });
+            // An idle connection that fails is replaced on the next query; readiness reports an outage.
             pool.on('error', () => undefined);
-            const records = new TenantRecords(pool);
-            await records.migrate();
+            const db = new RegistryDatabase(pool, {}, logger.child({ component: 'webhooks' }));
+            await db.migrate();
             readiness.register('database', async () => {
-              await pool.query('SELECT 1');
+              await pool.query('select 1');
             });
-            return Object.assign(records, {
-              onApplicationShutdown: () => pool.end(),
-            } satisfies OnApplicationShutdown);
+            return db;
           },
         },
-        TenantLifecycle,
+        {
+          provide: CONTROLLER_LOCK_POOL,
+          useFactory: () => {
+            const pool = new Pool({ connectionString: config.DATABASE_URL, max: CONTROLLER_CONCURRENCY });
+            pool.on('error', () => undefined);
+            return pool;
+          },
+        },
+        {
+          provide: TenantCommands,
+          inject: [RegistryDatabase, TenantDirectory],
+          useFactory: (db: RegistryDatabase, directory: TenantDirectory) =>
+            new TenantCommands(db, { onCommitted: (tenant) => directory.apply(snapshotOfRecord(tenant)) }),
+        },
+        {
+          provide: KafkaApiKeyAnnouncer,
+          inject: [MESSAGING],
+          useFactory: (messaging: KafkaMessaging) => new KafkaApiKeyAnnouncer(messaging),
+        },
+        {
+          provide: ApiKeys,
+          inject: [RegistryDatabase, KafkaApiKeyAnnouncer],
+          useFactory: (db: RegistryDatabase, announcer: KafkaApiKeyAnnouncer) => new ApiKeys(db, announcer),
+        },
+        {
+          provide: WebhookAdmin,
+          inject: [RegistryDatabase],
+          useFactory: (db: RegistryDatabase) => new WebhookAdmin(db),
+        },
+        {
+          provide: TenantController,
+          inject: [
+            RegistryDatabase,
+            TenantCommands,
+            KafkaApiKeyAnnouncer,
+            SERVICE_LOGGER,
+            CONTROLLER_LOCK_POOL,
+          ],
+          useFactory: (
+            db: RegistryDatabase,
+            commands: TenantCommands,
+            announcer: KafkaApiKeyAnnouncer,
+            log: Logger,
+            locks: Pool,
+          ) =>
+            new TenantController(
+              {
+                db,
+                commands,
+                storage: readModelStorage(config.DATABASE_URL),
+                announcer,
+                logger: log.child({ component: 'tenant-controller' }),
+                now: () => new Date(),
+                newId: randomUUID,
+              },
+              {
+                intervalMs: config.RECONCILE_INTERVAL_MS,
+                concurrency: CONTROLLER_CONCURRENCY,
+                lockPool: locks,
+              },
+            ),
+        },
+        {
+          provide: WebhookDispatcher,
+          inject: [RegistryDatabase],
+          useFactory: (db: RegistryDatabase) =>
+            new WebhookDispatcher({
+              pool: db.pool,
+              logger: logger.child({ component: 'webhook-dispatcher' }),
+            }),
+        },
+        PathTenants,
+        WebhookEventsMessageController,
+        ControlPlaneLifecycle,
       ],
     };
   }

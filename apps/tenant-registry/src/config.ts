@@ -13,6 +13,8 @@ export const configSchema = z.object({
     .regex(/^[a-z0-9-]+(,[a-z0-9-]+)*$/, 'must be a comma-separated list of region names')
     .default('eu-west-1,us-east-1')
     .transform((value) => value.split(',')),
+  /** How often the tenant controller looks for work (drafts to provision, tenants to purge), in ms. */
+  RECONCILE_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(1_000),
 });
 
 export type TenantRegistryConfig = z.infer<typeof configSchema>;

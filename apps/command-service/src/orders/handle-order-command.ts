@@ -24,25 +24,16 @@ export interface CommandMetadata {
   readonly traceparent?: string;
 }
 
-export interface AppendedEvent {
-  readonly eventId: string;
-  readonly event: OrderEvent;
-  readonly version: number;
-  /**
-   * Global position, known for the last event of an append only (positions inside one append
-   * need not be consecutive); earlier events leave it out rather than guess.
-   */
-  readonly position?: number;
-  readonly occurredAt: string;
-}
-
+/**
+ * The command's result: on success, the order's version and the global position of its last event
+ * (what the requester gets back). The events themselves reach Kafka through the event relay.
+ */
 export type CommandOutcome =
   | {
       readonly ok: true;
       readonly orderId: string;
       readonly version: number;
       readonly position: number;
-      readonly events: readonly AppendedEvent[];
     }
   | { readonly ok: false; readonly problem: ProblemData };
 
@@ -88,19 +79,11 @@ export async function handleOrderCommand(
       const result = await store.appendToStream(meta.tenantId, stream, newEvents, {
         expectedVersion: recorded.length === 0 ? 'no-stream' : recorded.length,
       });
-      const first = result.nextExpectedVersion - newEvents.length + 1;
       return {
         ok: true,
         orderId: command.data.orderId,
         version: result.nextExpectedVersion,
         position: result.lastPosition,
-        events: decision.events.map((event, index) => ({
-          eventId: newEvents[index]?.eventId ?? '',
-          event,
-          version: first + index,
-          ...(index === newEvents.length - 1 && { position: result.lastPosition }),
-          occurredAt,
-        })),
       };
     } catch (error) {
       if (error instanceof WrongExpectedVersionError && attempt < MAX_CONFLICT_RETRIES) continue;

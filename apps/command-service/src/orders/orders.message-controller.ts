@@ -1,30 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import {
-  ceTypeOf,
   fieldErrors,
   findMessageDefinition,
-  messageDefinition,
   Topics,
   type OrderCommand,
   type ProblemData,
 } from '@platform/contracts';
 import { EVENT_STORE, type EventStore } from '@platform/event-store';
-import {
-  fromCurrentContext,
-  MESSAGING,
-  NonRetriableError,
-  type ConsumedMessage,
-  type KafkaMessaging,
-} from '@platform/messaging';
+import { MESSAGING, NonRetriableError, type ConsumedMessage, type KafkaMessaging } from '@platform/messaging';
 import { SERVICE_CONFIG } from '@platform/service-kit';
 import { statusRefusal, TenantContextStore, TenantDirectory } from '@platform/tenancy';
 import type { CommandServiceConfig } from '../config';
 import { handleOrderCommand } from './handle-order-command';
 
 /**
- * Kafka adapter of the Order commands: parses, calls {@link handleOrderCommand}, publishes the
- * resulting events to `orders.events` and answers the requester. No business rule lives here.
+ * Kafka adapter of the Order commands: parses, calls {@link handleOrderCommand} and answers the
+ * requester as soon as the events are appended. It does not publish them: the store is the outbox,
+ * and the event relay (`@platform/event-relay`, started in the app module) puts them on
+ * `orders.events`. No business rule lives here.
  */
 @Injectable()
 export class OrdersMessageController implements OnModuleInit {
@@ -76,23 +70,7 @@ export class OrdersMessageController implements OnModuleInit {
       await this.messaging.reply(message, { ok: false, problem: outcome.problem });
       return;
     }
-    const topic = this.messaging.topic(Topics.ordersEvents);
-    await this.messaging.publish(
-      outcome.events.map(({ eventId, event, version, position, occurredAt }) =>
-        fromCurrentContext({
-          topic,
-          id: eventId,
-          type: ceTypeOf({ context: 'orders', name: event.type }),
-          subject: outcome.orderId,
-          value: event.data,
-          source: this.messaging.source,
-          time: occurredAt,
-          dataSchemaVersion: messageDefinition('orders', event.type).schemaVersion,
-          sequence: version,
-          ...(position !== undefined && { position }),
-        }),
-      ),
-    );
+    // Appended = accepted: the relay publishes the events; the reply does not wait for it.
     await this.messaging.reply(message, {
       ok: true,
       result: { orderId: outcome.orderId, version: outcome.version, position: outcome.position },

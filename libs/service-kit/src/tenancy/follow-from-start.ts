@@ -46,7 +46,9 @@ export async function followFromStart(options: FollowOptions): Promise<void> {
       fromBeginning: true,
       handler: async (message) => options.apply(message.value),
       onProcessed: (_topic, partition, offset) => {
-        seen.set(partition, BigInt(offset));
+        // Keys are handled concurrently: the last message done is not always the highest offset.
+        const done = BigInt(offset);
+        if (done > (seen.get(partition) ?? -1n)) seen.set(partition, done);
         if (!caughtUp) check();
       },
     },

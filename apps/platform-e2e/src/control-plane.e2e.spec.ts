@@ -1,0 +1,432 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createSigner } from 'fast-jwt';
+import { Webhook } from 'standardwebhooks';
+import {
+  eventually,
+  startService,
+  testInfra,
+  uniqueSuffix,
+  waitReady,
+  type RunningService,
+} from '@platform/testing';
+import { api, type ApiResponse } from './http-client';
+
+/**
+ * The control plane over HTTP, through the gateway, with every service running: a tenant's whole
+ * lifecycle, manifests, API keys used on the data plane, and webhooks received by a real HTTP
+ * receiver. What the data plane enforces depends on `tenants.lifecycle`, which the event relay
+ * publishes from the event store (the registry itself publishes nothing but API key records).
+ */
+const JWT_SECRET = `e2e-secret-${uniqueSuffix()}-0123456789abcdefghij`;
+const sign = createSigner({ key: JWT_SECRET, algorithm: 'HS256', expiresIn: 600_000 });
+const token = (roles: string[], tenants: string[] = [], sub = 'e2e-user'): string =>
+  sign({ sub, roles, tenants });
+
+const base = 19_080;
+const env = {
+  KAFKA_BROKERS: testInfra.kafkaBrokers.join(','),
+  KAFKA_TOPIC_PREFIX: `e2e-cp-${uniqueSuffix()}.`,
+  DATABASE_URL: testInfra.databaseUrl,
+  JWT_SECRET,
+  QUERY_SERVICE_URL: `http://127.0.0.1:${base + 3}`,
+  TENANT_REGISTRY_URL: `http://127.0.0.1:${base + 5}`,
+  RECONCILE_INTERVAL_MS: '250',
+  OTEL_SDK_DISABLED: 'true',
+  LOG_LEVEL: 'info',
+};
+
+const expectProblem = (response: ApiResponse, status: number, typeSuffix?: string): void => {
+  expect({ status: response.status, contentType: response.headers.get('content-type') }).toEqual({
+    status,
+    contentType: expect.stringMatching(/^application\/problem\+json(;|$)/),
+  });
+  expect(response.body).toMatchObject({ status, title: expect.any(String), detail: expect.any(String) });
+  if (typeSuffix) expect(String(response.body.type)).toMatch(new RegExp(`/${typeSuffix}$`));
+};
+
+/** A request with a tenant's API key instead of a token. */
+async function withApiKey(url: string, method: string, path: string, key: string, body?: unknown) {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: { 'x-api-key': key, ...(body !== undefined && { 'content-type': 'application/json' }) },
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+  });
+  return {
+    status: response.status,
+    body: (await response.json().catch(() => ({}))) as Record<string, unknown>,
+  };
+}
+
+interface Received {
+  readonly headers: IncomingHttpHeaders;
+  readonly body: string;
+}
+
+/** A tenant's webhook endpoint: node:http on 127.0.0.1, answering 204 to everything. */
+async function startReceiver(): Promise<{ url: string; received: Received[]; close: () => Promise<void> }> {
+  const received: Received[] = [];
+  const server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      received.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/hooks`,
+    received,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+describe('control plane: tenants, manifests, API keys and webhooks over HTTP', () => {
+  const services: RunningService[] = [];
+  let gw: string;
+  const admin = token(['platform-admin'], [], 'e2e-cp-admin');
+  const suffix = uniqueSuffix();
+
+  beforeAll(async () => {
+    const registry = startService('tenant-registry', 'e2e-cp-tenant-registry', base + 5, env);
+    services.push(registry);
+    await waitReady(registry);
+    const rest = [
+      startService('command-service', 'e2e-cp-command', base + 1, env),
+      startService('projection-service', 'e2e-cp-projection', base + 2, env),
+      startService('query-service', 'e2e-cp-query', base + 3, env),
+      startService('saga-service', 'e2e-cp-saga', base + 4, env),
+    ];
+    services.push(...rest);
+    await Promise.all(rest.map((s) => waitReady(s)));
+    const gateway = startService('gateway', 'e2e-cp-gateway', base, env);
+    services.push(gateway);
+    await waitReady(gateway);
+    gw = gateway.url;
+  }, 180_000);
+
+  afterAll(async () => {
+    const codes = await Promise.all(services.map(async (s) => [s.name, await s.stop()] as const));
+    expect(codes.filter(([, code]) => code !== 0)).toEqual([]);
+  }, 60_000);
+
+  async function createTenant(name: string, body: Record<string, unknown> = {}): Promise<string> {
+    const slug = `${name}-${suffix}`;
+    const created = await api(gw, 'POST', '/v1/tenants', {
+      token: admin,
+      body: { slug, name: slug, ...body },
+    });
+    expect(created.status).toBe(202);
+    expect(created.body).toMatchObject({ slug, status: 'draft' });
+    const id = String(created.body.id);
+    expect(created.headers.get('location')).toBe(`/v1/tenants/${id}`);
+    await eventually(
+      async () =>
+        expect((await api(gw, 'GET', `/v1/tenants/${id}`, { token: admin })).body.status).toBe('active'),
+      { what: `tenant ${slug} active` },
+    );
+    return id;
+  }
+
+  const lifecycle = (id: string, action: string, body?: unknown) =>
+    api(gw, 'POST', `/v1/tenants/${id}/${action}`, { token: admin, ...(body !== undefined && { body }) });
+
+  it('drives a tenant through its lifecycle and purges it on deletion', async () => {
+    const id = await createTenant('life', { isolation: 'schema', plan: 'standard', region: 'us-east-1' });
+    const tenant = await api(gw, 'GET', `/v1/tenants/life-${suffix}`, { token: admin });
+    expect(tenant.body).toMatchObject({
+      id,
+      status: 'active',
+      plan: 'standard',
+      isolation: 'schema',
+      region: 'us-east-1',
+      version: 2,
+      conditions: expect.arrayContaining([
+        expect.objectContaining({ type: 'Provisioned', status: 'True' }),
+        expect.objectContaining({ type: 'Ready', status: 'True' }),
+      ]),
+    });
+
+    expectProblem(await api(gw, 'DELETE', `/v1/tenants/${id}`, { token: admin }), 409, 'conflict');
+    expect((await lifecycle(id, 'suspend', { reason: 'unpaid invoice' })).body).toMatchObject({
+      status: 'suspended',
+    });
+    expectProblem(await lifecycle(id, 'suspend'), 409, 'conflict');
+    expect((await lifecycle(id, 'resume')).body).toMatchObject({ status: 'active' });
+    expectProblem(await lifecycle(id, 'resume'), 409, 'conflict');
+    const patched = await api(gw, 'PATCH', `/v1/tenants/${id}`, {
+      token: admin,
+      body: { plan: 'enterprise' },
+    });
+    expect(patched.body).toMatchObject({ plan: 'enterprise' });
+    expect((await lifecycle(id, 'archive')).body).toMatchObject({ status: 'archived' });
+    expectProblem(await lifecycle(id, 'resume'), 409, 'conflict');
+
+    const deleting = await api(gw, 'DELETE', `/v1/tenants/${id}`, { token: admin });
+    expect(deleting.status).toBe(202);
+    const deleted = await eventually(
+      async () => {
+        const response = await api(gw, 'GET', `/v1/tenants/${id}`, { token: admin });
+        expect(response.body.status).toBe('deleted');
+        return response;
+      },
+      { what: 'tenant deleted' },
+    );
+    expect(deleted.body.conditions).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: 'Deleting', status: 'True', reason: 'Purged' }),
+      ]),
+    );
+    // Its audit chain is purged (the platform chain records what was); what is left verifies.
+    const audit = await api(gw, 'GET', `/v1/tenants/${id}/audit`, { token: admin });
+    expect(audit.body).toEqual({ records: [], verification: { valid: true, checked: 0 } });
+    // Neither its id nor its slug is given again.
+    expectProblem(
+      await api(gw, 'POST', '/v1/tenants', { token: admin, body: { slug: `life-${suffix}`, name: 'again' } }),
+      409,
+      'conflict',
+    );
+  });
+
+  it('keeps an audit trail that verifies, and refuses what the control plane must refuse', async () => {
+    const id = await createTenant('audit');
+    await lifecycle(id, 'suspend');
+    const audit = await api(gw, 'GET', `/v1/tenants/${id}/audit`, { token: admin });
+    expect(audit.body.verification).toEqual({ valid: true, checked: 3 });
+    expect(
+      (audit.body.records as { action: string; verified: boolean; actor: string }[]).map((r) => r.action),
+    ).toEqual(['tenant.create', 'tenant.activate', 'tenant.suspend']);
+
+    const outOfPolicy = await api(gw, 'POST', '/v1/tenants', {
+      token: admin,
+      body: { slug: `far-${suffix}`, name: 'far', plan: 'standard', region: 'ap-south-1' },
+    });
+    expectProblem(outOfPolicy, 400, 'validation');
+    expect(outOfPolicy.body.errors).toEqual([{ path: '/region', message: expect.any(String) }]);
+    expectProblem(
+      await api(gw, 'GET', `/v1/tenants/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}`, { token: admin }),
+      404,
+    );
+    expectProblem(await api(gw, 'GET', '/v1/tenants/Not_A_Slug', { token: admin }), 400, 'validation');
+    expectProblem(await api(gw, 'GET', '/v1/tenants?cursor=nope', { token: admin }), 400, 'validation');
+    expectProblem(await api(gw, 'GET', `/v1/tenants/${id}`, { token: token(['tenant-admin'], [id]) }), 403);
+  });
+
+  it('lists tenants newest first, a page at a time', async () => {
+    await Promise.all(['page-a', 'page-b', 'page-c'].map((name) => createTenant(name)));
+    const first = await api(gw, 'GET', '/v1/tenants?limit=2&status=active', { token: admin });
+    expect(first.status).toBe(200);
+    const items = first.body.items as { id: string; createdAt: string; status: string }[];
+    expect(items).toHaveLength(2);
+    expect(items.every((t) => t.status === 'active')).toBe(true);
+    expect(typeof first.body.nextCursor).toBe('string');
+    const second = await api(
+      gw,
+      'GET',
+      `/v1/tenants?limit=2&status=active&cursor=${String(first.body.nextCursor)}`,
+      {
+        token: admin,
+      },
+    );
+    const next = second.body.items as { id: string; createdAt: string }[];
+    expect(next.length).toBeGreaterThan(0);
+    expect(next.map((t) => t.id)).not.toContain(items[0]?.id);
+    expect(Date.parse(next[0]?.createdAt ?? '')).toBeLessThanOrEqual(Date.parse(items[1]?.createdAt ?? ''));
+  });
+
+  it('applies a YAML manifest once: the same manifest again changes nothing; a new plan is a new version', async () => {
+    const slug = `manifest-${suffix}`;
+    const yaml = (plan: string) =>
+      `apiVersion: tenantflow/v1\nkind: Tenant\nmetadata:\n  slug: ${slug}\nspec:\n  name: Manifest Co\n  plan: ${plan}\n  isolation: shared\n  region: eu-west-1\n`;
+    const put = (text: string, contentType = 'application/yaml') =>
+      api(gw, 'PUT', `/v1/tenants/${slug}/manifest`, { token: admin, rawBody: text, contentType });
+
+    const created = await put(yaml('standard'));
+    expect(created.status).toBe(202);
+    expect(created.body).toMatchObject({
+      manifestVersion: 1,
+      tenant: { slug, status: 'draft', plan: 'standard' },
+    });
+    await eventually(async () =>
+      expect((await api(gw, 'GET', `/v1/tenants/${slug}`, { token: admin })).body.status).toBe('active'),
+    );
+    const before = await api(gw, 'GET', `/v1/tenants/${slug}`, { token: admin });
+
+    const again = await put(yaml('standard'));
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ manifestVersion: 1, tenant: { version: before.body.version } });
+
+    const upgraded = await put(yaml('enterprise'));
+    expect(upgraded.body).toMatchObject({ manifestVersion: 2, tenant: { plan: 'enterprise' } });
+    const json = JSON.stringify({
+      apiVersion: 'tenantflow/v1',
+      kind: 'Tenant',
+      metadata: { slug },
+      spec: { region: 'eu-west-1', isolation: 'shared', plan: 'enterprise', name: 'Manifest Co' },
+    });
+    expect((await put(json, 'application/json')).body).toMatchObject({ manifestVersion: 2 });
+
+    expectProblem(await put(yaml('standard'), 'text/plain'), 415);
+    const invalid = await put(
+      'apiVersion: tenantflow/v1\nkind: Tenant\nmetadata: {slug: x}\nspec: {plan: gold}\n',
+    );
+    expectProblem(invalid, 400, 'validation');
+    expect(Array.isArray(invalid.body.errors)).toBe(true);
+  });
+
+  it('enforces the tenant status on the data plane: suspended writes 403, reads 200; archived 403 [needs the relay]', async () => {
+    const id = await createTenant('status');
+    const member = token(['member'], [id], 'status-member');
+    const order = await eventually(
+      async () => {
+        const response = await api(gw, 'POST', '/v1/orders', { token: member, body: { customerId: 'c-1' } });
+        expect(response.status).toBe(201);
+        return response;
+      },
+      {
+        what: 'the gateway knows the tenant is active (tenants.lifecycle, from the relay)',
+        timeoutMs: 30_000,
+      },
+    );
+    const orderId = String(order.body.orderId);
+    await eventually(async () =>
+      expect((await api(gw, 'GET', `/v1/orders/${orderId}`, { token: member })).status).toBe(200),
+    );
+
+    await lifecycle(id, 'suspend');
+    await eventually(async () =>
+      expectProblem(
+        await api(gw, 'POST', '/v1/orders', { token: member, body: { customerId: 'c-2' } }),
+        403,
+        'tenant-suspended',
+      ),
+    );
+    expect((await api(gw, 'GET', `/v1/orders/${orderId}`, { token: member })).status).toBe(200);
+
+    await lifecycle(id, 'resume');
+    await eventually(async () =>
+      expect(
+        (await api(gw, 'POST', '/v1/orders', { token: member, body: { customerId: 'c-3' } })).status,
+      ).toBe(201),
+    );
+    await lifecycle(id, 'archive');
+    await eventually(async () =>
+      expectProblem(
+        await api(gw, 'POST', '/v1/orders', { token: member, body: { customerId: 'c-4' } }),
+        403,
+        'tenant-archived',
+      ),
+    );
+  });
+
+  it('issues an API key that works on the data plane until revoked [needs the relay]', async () => {
+    const id = await createTenant('keys');
+    const other = await createTenant('keys-other');
+    const tenantAdmin = token(['tenant-admin'], [id], 'keys-admin');
+
+    expectProblem(
+      await api(gw, 'POST', `/v1/tenants/${other}/api-keys`, { token: tenantAdmin, body: { name: 'x' } }),
+      403,
+    );
+    expectProblem(
+      await api(gw, 'POST', `/v1/tenants/${id}/api-keys`, {
+        token: tenantAdmin,
+        body: { name: 'x', roles: ['platform-admin'] },
+      }),
+      400,
+      'validation',
+    );
+    const created = await api(gw, 'POST', `/v1/tenants/${id}/api-keys`, {
+      token: tenantAdmin,
+      body: { name: 'ci', roles: ['member'] },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toEqual({
+      id: expect.stringMatching(/^[0-9a-f]{16}$/),
+      key: expect.stringMatching(/^tfk_/),
+      name: 'ci',
+      roles: ['member'],
+      createdAt: expect.any(String),
+    });
+    const key = String(created.body.key);
+    const listed = await api(gw, 'GET', `/v1/tenants/keys-${suffix}/api-keys`, { token: admin });
+    expect(listed.text).not.toContain(key.split('_')[2]);
+    expect(listed.body.items).toEqual([expect.objectContaining({ id: created.body.id, revokedAt: null })]);
+
+    await eventually(
+      async () =>
+        expect((await withApiKey(gw, 'POST', '/v1/orders', key, { customerId: 'k-1' })).status).toBe(201),
+      { what: 'the API key works on the data plane', timeoutMs: 30_000 },
+    );
+
+    const revoked = await api(gw, 'DELETE', `/v1/tenants/${id}/api-keys/${String(created.body.id)}`, {
+      token: tenantAdmin,
+    });
+    expect(revoked.status).toBe(204);
+    await eventually(async () =>
+      expect((await withApiKey(gw, 'POST', '/v1/orders', key, { customerId: 'k-2' })).status).toBe(401),
+    );
+  });
+
+  it('delivers a signed, sequenced webhook for each suspension [needs the relay]', async () => {
+    const receiver = await startReceiver();
+    try {
+      const id = await createTenant('hooks');
+      const secret = `whsec_${randomBytes(32).toString('base64')}`;
+      const subscribed = await api(gw, 'POST', `/v1/tenants/${id}/webhooks`, {
+        token: token(['tenant-admin'], [id]),
+        body: { url: receiver.url, events: ['tenants.TenantSuspended'], secret },
+      });
+      expect(subscribed.status).toBe(201);
+      expect(subscribed.body).toMatchObject({
+        url: receiver.url,
+        events: ['tenants.TenantSuspended'],
+        secret,
+      });
+      const listed = await api(gw, 'GET', `/v1/tenants/${id}/webhooks`, { token: admin });
+      expect(listed.text).not.toContain(secret);
+
+      await lifecycle(id, 'suspend', { reason: 'first' });
+      await lifecycle(id, 'resume');
+      await lifecycle(id, 'suspend', { reason: 'second' });
+
+      await eventually(() => expect(receiver.received).toHaveLength(2), {
+        what: 'two deliveries (tenants.lifecycle from the relay, then the dispatcher)',
+        timeoutMs: 30_000,
+      });
+      const verifier = new Webhook(secret);
+      const deliveries = receiver.received
+        .map(({ headers, body }) => {
+          const flat = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, String(v)]));
+          verifier.verify(body, flat); // throws unless signed with the subscription's secret
+          return {
+            sequence: flat['webhook-sequence'],
+            payload: JSON.parse(body) as {
+              type: string;
+              sequence: number;
+              tenantId: string;
+              data: { reason: string };
+            },
+          };
+        })
+        .sort((a, b) => a.payload.sequence - b.payload.sequence);
+      expect(
+        deliveries.map((d) => [d.sequence, d.payload.sequence, d.payload.type, d.payload.data.reason]),
+      ).toEqual([
+        ['1', 1, 'tenants.TenantSuspended', 'first'],
+        ['2', 2, 'tenants.TenantSuspended', 'second'],
+      ]);
+      expect(deliveries.every((d) => d.payload.tenantId === id)).toBe(true);
+      const deadLetters = await api(gw, 'GET', `/v1/tenants/${id}/webhooks/dead-letters`, { token: admin });
+      expect(deadLetters.body).toEqual({ items: [] });
+    } finally {
+      await receiver.close();
+    }
+  });
+});

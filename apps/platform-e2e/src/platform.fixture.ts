@@ -1,0 +1,56 @@
+import { createSigner } from 'fast-jwt';
+import { startService, testInfra, uniqueSuffix, waitReady, type RunningService } from '@platform/testing';
+
+/** The whole platform as child processes on the local Kafka and PostgreSQL, on ports from `base`. */
+export interface Platform {
+  readonly gateways: readonly RunningService[];
+  readonly services: readonly RunningService[];
+  readonly env: Readonly<Record<string, string>>;
+  readonly sign: (claims: { sub: string; roles: string[]; tenants?: string[] }) => string;
+  stop(): Promise<(readonly [string, number | null])[]>;
+}
+
+export async function startPlatform(
+  base: number,
+  options: { gateways?: number; commandServices?: number } = {},
+): Promise<Platform> {
+  const secret = `e2e-secret-${uniqueSuffix()}-0123456789abcdefghij`;
+  const signer = createSigner({ key: secret, algorithm: 'HS256', expiresIn: 600_000 });
+  const env = {
+    KAFKA_BROKERS: testInfra.kafkaBrokers.join(','),
+    KAFKA_TOPIC_PREFIX: `e2e-${uniqueSuffix()}.`,
+    DATABASE_URL: testInfra.databaseUrl,
+    JWT_SECRET: secret,
+    QUERY_SERVICE_URL: `http://127.0.0.1:${base + 3}`,
+    TENANT_REGISTRY_URL: `http://127.0.0.1:${base + 5}`,
+    OTEL_SDK_DISABLED: 'true',
+    LOG_LEVEL: 'info',
+  };
+  const tag = `e2e${base}`;
+  const services: RunningService[] = [];
+  const registry = startService('tenant-registry', `${tag}-tenant-registry`, base + 5, env);
+  services.push(registry);
+  await waitReady(registry);
+  const rest = [
+    ...Array.from({ length: options.commandServices ?? 1 }, (_, i) =>
+      startService('command-service', `${tag}-command-${i + 1}`, base + 1 + 10 * i, env),
+    ),
+    startService('projection-service', `${tag}-projection`, base + 2, env),
+    startService('query-service', `${tag}-query`, base + 3, env),
+    startService('saga-service', `${tag}-saga`, base + 4, env),
+  ];
+  services.push(...rest);
+  await Promise.all(rest.map((s) => waitReady(s)));
+  const gateways = Array.from({ length: options.gateways ?? 1 }, (_, i) =>
+    startService('gateway', `${tag}-gateway-${i + 1}`, base + 10 * i, env),
+  );
+  services.push(...gateways);
+  await Promise.all(gateways.map((g) => waitReady(g)));
+  return {
+    gateways,
+    services,
+    env,
+    sign: (claims) => signer({ tenants: [], ...claims }),
+    stop: () => Promise.all(services.map(async (s) => [s.name, await s.stop()] as const)),
+  };
+}

@@ -1,0 +1,65 @@
+import { Body, Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { z } from 'zod';
+import { parseOrThrow, type TenantCommand } from '@platform/contracts';
+import { Access, type IdentifiedRequest } from '@platform/tenancy';
+import type { TenantRecord } from '../registry/tenant-record';
+import { refusalProblem } from '../tenants/refusal';
+import { TenantCommands } from '../tenants/tenant-commands';
+import { PathTenants } from './path-tenants';
+import { callerOf } from './request-caller';
+
+const suspendBody = z.strictObject({ reason: z.string().min(1).max(500).optional() });
+
+export const DEFAULT_SUSPEND_REASON = 'suspended by a platform admin';
+
+/** Lifecycle transitions (platform admins); a transition the lifecycle refuses is a 409. */
+@Controller('v1/tenants')
+export class TenantLifecycleHttpController {
+  constructor(
+    private readonly commands: TenantCommands,
+    private readonly tenants: PathTenants,
+  ) {}
+
+  /** `active → suspended`; body `{reason?}`. Its writes are refused from then on, its reads answer. */
+  @Post(':id/suspend')
+  @HttpCode(200)
+  @Access({ scope: 'platform', role: 'platform-admin' })
+  async suspend(
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Req() request: IdentifiedRequest,
+  ): Promise<TenantRecord> {
+    const { reason } = parseOrThrow(suspendBody, body ?? {}, 'the suspension');
+    return this.transition(id, request, (tenantId) => ({
+      type: 'SuspendTenant',
+      data: { tenantId, reason: reason ?? DEFAULT_SUSPEND_REASON },
+    }));
+  }
+
+  /** `suspended → active`. */
+  @Post(':id/resume')
+  @HttpCode(200)
+  @Access({ scope: 'platform', role: 'platform-admin' })
+  async resume(@Param('id') id: string, @Req() request: IdentifiedRequest): Promise<TenantRecord> {
+    return this.transition(id, request, (tenantId) => ({ type: 'ResumeTenant', data: { tenantId } }));
+  }
+
+  /** `active | suspended → archived`: deleting it is the only step left. */
+  @Post(':id/archive')
+  @HttpCode(200)
+  @Access({ scope: 'platform', role: 'platform-admin' })
+  async archive(@Param('id') id: string, @Req() request: IdentifiedRequest): Promise<TenantRecord> {
+    return this.transition(id, request, (tenantId) => ({ type: 'ArchiveTenant', data: { tenantId } }));
+  }
+
+  private async transition(
+    id: string,
+    request: IdentifiedRequest,
+    command: (tenantId: string) => TenantCommand,
+  ): Promise<TenantRecord> {
+    const tenant = await this.tenants.find(id);
+    const change = await this.commands.execute(command(tenant.id), callerOf(request));
+    if (!change.ok) throw refusalProblem(change.refusal);
+    return change.tenant;
+  }
+}

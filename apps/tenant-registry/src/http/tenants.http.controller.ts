@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Patch,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { z } from 'zod';
+import {
+  parseOrThrow,
+  SLUG_PATTERN,
+  TENANT_ISOLATIONS,
+  TENANT_PLANS,
+  TENANT_STATUSES,
+} from '@platform/contracts';
+import { SERVICE_CONFIG } from '@platform/service-kit';
+import { placeTenant } from '@platform/tenants-domain';
+import { Access, type IdentifiedRequest } from '@platform/tenancy';
+import type { TenantRegistryConfig } from '../config';
+import { TenantController } from '../reconcile/tenant-controller';
+import { decodeCursor, encodeCursor } from '../registry/page-cursor';
+import { RegistryDatabase } from '../registry/registry-database';
+import type { TenantRecord } from '../registry/tenant-record';
+import { refusalProblem } from '../tenants/refusal';
+import { TenantCommands } from '../tenants/tenant-commands';
+import { requestTenantDeletion } from '../tenants/tenant-deletion';
+import { PathTenants } from './path-tenants';
+import { callerOf } from './request-caller';
+
+const createTenantBody = z.strictObject({
+  slug: z.string().regex(SLUG_PATTERN, 'lower-case letters, digits and "-", 3 to 63, starting with a letter'),
+  name: z.string().min(1).max(200),
+  plan: z.enum(TENANT_PLANS).default('free'),
+  isolation: z.enum(TENANT_ISOLATIONS).default('schema'),
+  region: z.string().min(1).max(64).optional(),
+});
+
+const listQuery = z.strictObject({
+  status: z.enum(TENANT_STATUSES).optional(),
+  cursor: z.string().min(1).max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+const changePlanBody = z.strictObject({ plan: z.enum(TENANT_PLANS) });
+
+/** The tenant resource (platform admins): create, read, list, change the plan, delete. */
+@Controller('v1/tenants')
+export class TenantsHttpController {
+  constructor(
+    private readonly db: RegistryDatabase,
+    private readonly commands: TenantCommands,
+    private readonly tenants: PathTenants,
+    private readonly controller: TenantController,
+    @Inject(SERVICE_CONFIG) private readonly config: TenantRegistryConfig,
+  ) {}
+
+  /** 202: the tenant is a draft until the controller has provisioned it. */
+  @Post()
+  @HttpCode(202)
+  @Access({ scope: 'platform', role: 'platform-admin' })
+  async create(
+    @Body() body: unknown,
+    @Req() request: IdentifiedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TenantRecord> {
+    const input = parseOrThrow(createTenantBody, body, 'the tenant');
+    const placement = placeTenant({
+      ...(input.region !== undefined && { requestedRegion: input.region }),
+      allowedRegions: this.config.ALLOWED_REGIONS,
+      plan: input.plan,
+    });
+    if (!placement.ok) throw refusalProblem(placement.rejection);
+    const tenantId = randomUUID();
+    const change = await this.commands.execute(
+      {
+        type: 'CreateTenant',
+        data: {
+          tenantId,
+          slug: input.slug,
+          name: input.name,
+          plan: input.plan,
+          isolation: input.isolation,
+          region: placement.region,
+        },
+      },
+      callerOf(request),
+    );
+    if (!change.ok) throw refusalProblem(change.refusal);
+    this.controller.kick();
+    void reply.header('location', `/v1/tenants/${tenantId}`);
+    return change.tenant;
+  }
+
+  /** Newest first; `nextCursor` fetches the next page. */
+  @Get()
+  @Access({ scope: 'platform', role: 'platform-admin' })
+  async list(@Query() query: unknown): Promise<{ items: TenantRecord[]; nextCursor: string | null }> {
+    const { status, cursor, limit } = parseOrThrow(listQuery, query, 'the query');
+    const after = cursor === undefined ? undefined : decodeCursor(cursor);
+    if (cursor !== undefined && after === undefined) {
+      throw refusalProblem({
+        kind: 'validation',
+        code: 'bad-cursor',
+        detail: 'the cursor is not one this API gave out',
+        errors: [{ path: '/cursor', message: 'invalid cursor' }],
+      });
+    }
+    const page = await this.db.tenants.page({ ...(status && { status }), ...(after && { after }), limit });
+    return { items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null };
+  }
+
+  @Get(':id')
+  @Access({ scope: 'platform', role: 'platform-admin' })
+  async get(@Param('id') id: string): Promise<TenantRecord> {
+    return this.tenants.find(id);
+  }
+
+  /** `{plan}`: quotas and rate limits follow. The same plan changes nothing. */
+  @Patch(':id')
+  @Access({ scope: 'platform', role: 'platform-admin' })
+  async changePlan(
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Req() request: IdentifiedRequest,
+  ): Promise<TenantRecord> {
+    const { plan } = parseOrThrow(changePlanBody, body, 'the change');
+    const tenant = await this.tenants.find(id);
+    const change = await this.commands.execute(
+      { type: 'ChangePlan', data: { tenantId: tenant.id, plan } },
+      callerOf(request),
+    );
+    if (!change.ok) throw refusalProblem(change.refusal);
+    return change.tenant;
+  }
+
+  /** Only an archived tenant (else 409). 202: the controller purges its data, then records the deletion. */
+  @Delete(':id')
+  @HttpCode(202)
+  @Access({ scope: 'platform', role: 'platform-admin' })
+  async delete(@Param('id') id: string, @Req() request: IdentifiedRequest): Promise<TenantRecord> {
+    const tenant = await this.tenants.find(id);
+    const requested = await requestTenantDeletion(this.db, tenant.id, callerOf(request));
+    if (!requested.ok) throw refusalProblem(requested.refusal);
+    this.controller.kick();
+    return requested.tenant;
+  }
+}

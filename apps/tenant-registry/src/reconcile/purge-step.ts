@@ -1,0 +1,71 @@
+import { PLATFORM_TENANT_ID, type JsonValue } from '@platform/audit';
+import type { ArchivedTenant } from '@platform/tenants-domain';
+import type { PurgeReport } from '../registry/tenant-record';
+import type { Caller } from '../tenants/caller';
+import type { TenantChange } from '../tenants/tenant-commands';
+import { addToReport, summaryOf } from './purge-report';
+import type { ReconcileDeps } from './reconcile-deps';
+
+/**
+ * `archived → deleted`: purges what the tenant owns, step by step, saving after each step what it
+ * removed (a retried step adds what was left), then records `TenantDeleted` with the summary:
+ * 1. its events (its own streams; its lifecycle stream belongs to the platform and stays),
+ * 2. its read models (schema, database, or rows),
+ * 3. its webhook subscriptions, deliveries and dead letters,
+ * 4. its API keys (revoked, and the revocations announced to every service),
+ * 5. its audit chain, which records on the platform chain what was purged.
+ * `TenantDeleted` is audited on the platform chain: the tenant's own is gone.
+ */
+export async function purgeStep(
+  deps: ReconcileDeps,
+  tenant: ArchivedTenant,
+  startReport: PurgeReport,
+  caller: Caller,
+): Promise<TenantChange> {
+  const { db } = deps;
+  const id = tenant.id;
+  let report = startReport;
+  const save = async (step: PurgeReport): Promise<void> => {
+    report = addToReport(report, step);
+    await db.tenants.savePurgeReport(id, report);
+  };
+
+  const events = await db.store.purgeTenant(id);
+  await save({ events: events.events, streams: events.streams });
+
+  const storage = await deps.storage.deprovision(id, tenant.isolation);
+  await save({ readModels: storage.objects, storage: storage.removed });
+
+  const deadLetters = (await db.queue.listDeadLetters(id, { limit: 1000 })).length;
+  const webhooks = await db.queue.purgeTenant(id);
+  await save({
+    deadLetters,
+    webhookSubscriptions: webhooks.subscriptions,
+    webhookDeliveries: webhooks.deliveries,
+  });
+
+  const revoked = await db.apiKeys.revokeAll(id, deps.now().toISOString());
+  // Every revoked key again, not only those revoked now: a lost announcement is made up for.
+  await deps.announcer.announce(await db.apiKeys.list(id));
+  await save({ apiKeysRevoked: revoked.length });
+
+  if (report.auditPurgeSequence === undefined) {
+    const record = await db.audit.purgeTenant(id, {
+      actor: caller.actor,
+      requestId: caller.requestId,
+      correlationId: caller.correlationId,
+      purged: report as { [key: string]: JsonValue },
+    });
+    const chain = (record.previousState as { auditChain?: { records?: number } } | null)?.auditChain;
+    await save({ auditPurgeSequence: record.sequence, auditRecords: chain?.records ?? 0 });
+  }
+
+  return deps.commands.execute(
+    { type: 'DeleteTenant', data: { tenantId: id, purged: summaryOf(report) } },
+    caller,
+    {
+      auditTenantId: PLATFORM_TENANT_ID,
+      within: (tx, deleted) => db.tenants.completeDeletion(tx, id, deleted.updatedAt),
+    },
+  );
+}

@@ -1,0 +1,85 @@
+import type { Pool } from 'pg';
+import { AuditLog } from '@platform/audit';
+import { PostgresEventStore } from '@platform/event-store';
+import { migrateWebhooks, WebhookQueue, WebhookSubscriptions, type WebhookLogger } from '@platform/webhooks';
+import { ApiKeyRows } from './api-key-rows';
+import {
+  DEFAULT_REGISTRY_SCHEMA,
+  assertRegistrySchema,
+  migrationLockKey,
+  registryDdl,
+} from './registry.schema.sql';
+import { SlugReservations } from './slug-reservations';
+import { TenantRows } from './tenant-rows';
+
+/** PostgreSQL schemas of what the registry stores; the defaults are the platform's own. */
+export interface RegistrySchemas {
+  readonly registry?: string;
+  readonly eventStore?: string;
+  readonly audit?: string;
+  readonly webhooks?: string;
+}
+
+/**
+ * Everything the registry keeps, on one pool of one database, so that a tenant's events, its
+ * record and their audit commit in one transaction: the event store (platform-owned tenant
+ * streams), the audit log, the registry tables, and the webhooks outbox.
+ */
+export class RegistryDatabase {
+  readonly store: PostgresEventStore;
+  readonly audit: AuditLog;
+  readonly tenants: TenantRows;
+  readonly slugs: SlugReservations;
+  readonly apiKeys: ApiKeyRows;
+  readonly subscriptions: WebhookSubscriptions;
+  readonly queue: WebhookQueue;
+  private readonly registrySchema: string;
+  private readonly webhooksSchema: string | undefined;
+
+  constructor(
+    readonly pool: Pool,
+    schemas: RegistrySchemas = {},
+    logger?: WebhookLogger,
+  ) {
+    this.registrySchema = assertRegistrySchema(schemas.registry ?? DEFAULT_REGISTRY_SCHEMA);
+    const s = `"${this.registrySchema}"`;
+    this.webhooksSchema = schemas.webhooks;
+    this.store = new PostgresEventStore(pool, schemas.eventStore ? { schema: schemas.eventStore } : {});
+    this.audit = new AuditLog(pool, schemas.audit ? { schema: schemas.audit } : {});
+    this.tenants = new TenantRows(pool, s);
+    this.slugs = new SlugReservations(pool, s);
+    this.apiKeys = new ApiKeyRows(pool, s);
+    const webhooks = { pool, ...(schemas.webhooks && { schema: schemas.webhooks }) };
+    this.subscriptions = new WebhookSubscriptions(webhooks);
+    this.queue = new WebhookQueue({ ...webhooks, ...(logger && { logger }) });
+  }
+
+  /** The webhooks lib on another pool (e.g. one that joins a transaction), with this schema. */
+  webhooksOn(pool: Pool): { subscriptions: WebhookSubscriptions; queue: WebhookQueue } {
+    const options = { pool, ...(this.webhooksSchema && { schema: this.webhooksSchema }) };
+    return { subscriptions: new WebhookSubscriptions(options), queue: new WebhookQueue(options) };
+  }
+
+  /** Creates or updates every schema. Idempotent; safe when several instances start at once. */
+  async migrate(): Promise<void> {
+    await this.store.migrate();
+    await this.audit.migrate();
+    await migrateWebhooks(this.pool, this.webhooksSchema);
+    const client = await this.pool.connect();
+    let failed = false;
+    try {
+      await client.query('begin');
+      await client.query('select pg_advisory_xact_lock(hashtext($1))', [
+        migrationLockKey(this.registrySchema),
+      ]);
+      await client.query(registryDdl(this.registrySchema));
+      await client.query('commit');
+    } catch (error) {
+      failed = true;
+      await client.query('rollback').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release(failed);
+    }
+  }
+}

@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import type { PoolClient } from 'pg';
+import { tenantStreamName, type TenantCommand, type TenantEvent } from '@platform/contracts';
+import { WrongExpectedVersionError } from '@platform/event-store';
+import { decide, evolve, type ExistingTenant, type TenantState } from '@platform/tenants-domain';
+import type { Condition } from '../registry/conditions';
+import type { RegistryDatabase } from '../registry/registry-database';
+import { SlugTakenError } from '../registry/slug-reservations';
+import type { TenantRecord } from '../registry/tenant-record';
+import type { Caller } from './caller';
+import { conditionsAfter } from './lifecycle-conditions';
+import { changedConcurrently, slugTaken, type Refusal } from './refusal';
+import { tenantAuditEntry } from './tenant-audit';
+import { loadTenant, TENANT_STREAM_OWNER, toNewEvents, type LoadedTenant } from './tenant-stream';
+
+export type TenantChange =
+  | {
+      readonly ok: true;
+      readonly tenant: TenantRecord;
+      readonly state: ExistingTenant;
+      /** What was appended; none when the command asked for what already holds. */
+      readonly events: readonly TenantEvent[];
+    }
+  | { readonly ok: false; readonly refusal: Refusal };
+
+export interface ExecuteOptions {
+  /** Runs in the change's transaction once the record is written: the controller's bookkeeping. */
+  readonly within?: (tx: PoolClient, tenant: TenantRecord) => Promise<void>;
+  /** Refines the conditions the events lead to (e.g. what exactly was provisioned). */
+  readonly conditions?: (conditions: Condition[], now: string) => Condition[];
+  /** Chain of the audit record; the tenant's own by default (its deletion goes to the platform's). */
+  readonly auditTenantId?: string;
+}
+
+export interface TenantCommandsOptions {
+  readonly now?: () => Date;
+  readonly newId?: () => string;
+  /** Called after each commit with the tenant as it now is (e.g. to update a local directory). */
+  readonly onCommitted?: (tenant: TenantRecord) => void;
+}
+
+const MAX_CONFLICT_RETRIES = 3;
+
+/**
+ * The tenant aggregate's application service: load the stream, decide, and commit in ONE
+ * PostgreSQL transaction the events (`appendWithin`), the `tenants` read model, the slug
+ * reservation on creation, and the audit record (`withAudit`). If any of them cannot be written,
+ * none is. Nothing is published from here: the relay publishes every stored event.
+ */
+export class TenantCommands {
+  private readonly now: () => Date;
+  private readonly newId: () => string;
+  private readonly onCommitted: (tenant: TenantRecord) => void;
+
+  constructor(
+    private readonly db: RegistryDatabase,
+    options: TenantCommandsOptions = {},
+  ) {
+    this.now = options.now ?? (() => new Date());
+    this.newId = options.newId ?? randomUUID;
+    this.onCommitted = options.onCommitted ?? (() => undefined);
+  }
+
+  load(tenantId: string): Promise<LoadedTenant> {
+    return loadTenant(this.db.store, tenantId);
+  }
+
+  async execute(command: TenantCommand, caller: Caller, options: ExecuteOptions = {}): Promise<TenantChange> {
+    const tenantId = command.data.tenantId;
+    for (let attempt = 1; ; attempt++) {
+      const { state, streamVersion } = await this.load(tenantId);
+      const decision = decide(command, state);
+      if (!decision.ok) return { ok: false, refusal: decision.rejection };
+      const after = decision.events.reduce(evolve, state);
+      if (after.status === 'none') throw new Error(`${command.type} left tenant ${tenantId} without a state`);
+      if (decision.events.length === 0) return this.unchanged(after);
+      try {
+        const tenant = await this.commit(
+          command,
+          caller,
+          options,
+          { state, streamVersion },
+          decision.events,
+          after,
+        );
+        this.onCommitted(tenant);
+        return { ok: true, tenant, state: after, events: decision.events };
+      } catch (error) {
+        if (error instanceof SlugTakenError) return { ok: false, refusal: slugTaken(error.slug) };
+        if (!(error instanceof WrongExpectedVersionError)) throw error;
+        if (attempt >= MAX_CONFLICT_RETRIES) return { ok: false, refusal: changedConcurrently(tenantId) };
+      }
+    }
+  }
+
+  private async commit(
+    command: TenantCommand,
+    caller: Caller,
+    options: ExecuteOptions,
+    before: { state: TenantState; streamVersion: number },
+    events: readonly TenantEvent[],
+    after: ExistingTenant,
+  ): Promise<TenantRecord> {
+    const tenantId = after.id;
+    const occurredAt = this.now().toISOString();
+    const newEvents = toNewEvents(events, caller, occurredAt, this.newId);
+    const { result } = await this.db.audit.withAudit(
+      options.auditTenantId ?? tenantId,
+      () => tenantAuditEntry(command, before.state, after, caller, occurredAt),
+      async (tx: PoolClient) => {
+        if (command.type === 'CreateTenant') await this.db.slugs.reserve(tx, after.slug, tenantId);
+        await this.db.store.appendWithin(tx, TENANT_STREAM_OWNER, tenantStreamName(tenantId), newEvents, {
+          expectedVersion: before.streamVersion === 0 ? 'no-stream' : before.streamVersion,
+        });
+        const current = await this.db.tenants.lockConditions(tx, tenantId);
+        const lifecycle = events.reduce((list, event) => conditionsAfter(list, event, occurredAt), current);
+        const conditions = options.conditions ? options.conditions(lifecycle, occurredAt) : lifecycle;
+        const tenant = await this.db.tenants.upsert(tx, after, occurredAt, conditions);
+        await options.within?.(tx, tenant);
+        return tenant;
+      },
+    );
+    return result;
+  }
+
+  private async unchanged(state: ExistingTenant): Promise<TenantChange> {
+    const tenant = await this.db.tenants.find(state.id);
+    if (!tenant) throw new Error(`tenant ${state.id} has a stream but no record`);
+    return { ok: true, tenant, state, events: [] };
+  }
+}

@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import { Client, Pool } from 'pg';
+import type { TenantIsolation, TenantPlan } from '@platform/contracts';
+import { testInfra, uniqueSuffix } from '@platform/testing';
+import { RegistryDatabase, type RegistrySchemas } from '../registry/registry-database';
+import type { Caller } from '../tenants/caller';
+import { TenantCommands, type TenantChange } from '../tenants/tenant-commands';
+
+// For this app's integration specs: the registry's stores in throwaway schemas of the local
+// PostgreSQL (tenant storage itself is real: `tenant_<hex>` schemas and databases).
+
+export interface RegistryFixture {
+  readonly db: RegistryDatabase;
+  readonly commands: TenantCommands;
+  readonly schemas: Required<RegistrySchemas>;
+  /** Drops the schemas and ends the pool. */
+  close(): Promise<void>;
+}
+
+export async function registryFixture(poolSize = 10): Promise<RegistryFixture> {
+  const suffix = uniqueSuffix();
+  const schemas = {
+    registry: `registry_it_${suffix}`,
+    eventStore: `es_it_${suffix}`,
+    audit: `audit_it_${suffix}`,
+    webhooks: `webhooks_it_${suffix}`,
+  };
+  const pool = new Pool({ connectionString: testInfra.databaseUrl, max: poolSize });
+  pool.on('error', () => undefined);
+  const db = new RegistryDatabase(pool, schemas);
+  await db.migrate();
+  return {
+    db,
+    commands: new TenantCommands(db),
+    schemas,
+    close: async () => {
+      await pool.end();
+      await asSuperuser(async (client) => {
+        for (const schema of Object.values(schemas))
+          await client.query(`drop schema if exists "${schema}" cascade`);
+      });
+    },
+  };
+}
+
+/** Runs `work` on a fresh connection as the local superuser (the infra's `platform` role). */
+export async function asSuperuser<T>(work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: testInfra.databaseUrl });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export const testCaller = (actor = 'it-admin'): Caller => {
+  const requestId = randomUUID();
+  return { actor, requestId, correlationId: `corr-${uniqueSuffix()}`, causationId: requestId };
+};
+
+export async function createTenant(
+  commands: TenantCommands,
+  options: {
+    slug?: string;
+    isolation?: TenantIsolation;
+    plan?: TenantPlan;
+    tenantId?: string;
+    caller?: Caller;
+  } = {},
+): Promise<TenantChange & { tenantId: string }> {
+  const tenantId = options.tenantId ?? randomUUID();
+  const change = await commands.execute(
+    {
+      type: 'CreateTenant',
+      data: {
+        tenantId,
+        slug: options.slug ?? `it-${uniqueSuffix()}`,
+        name: 'Integration Co',
+        plan: options.plan ?? 'standard',
+        isolation: options.isolation ?? 'schema',
+        region: 'eu-west-1',
+      },
+    },
+    options.caller ?? testCaller(),
+  );
+  return { ...change, tenantId };
+}
