@@ -24,6 +24,7 @@ step "build"; node scripts/build.mjs
 step "end-to-end tests (six services, two gateways, two command services)"; nx run-many -t e2e --parallel=1 --output-style=stream
 
 step "summary"
+echo "Relay fault-injection suites: NOT RUN (flaky on a fresh database; run: npx nx run event-relay:int-faults)"
 if [ -z "${EVENTSTOREDB_URL:-}" ]; then
   echo "EventStoreDB contract suite: NOT RUN (EVENTSTOREDB_URL is not set; it is not counted as passed)"
 fi
