@@ -85,8 +85,8 @@ export default tseslint.config(
     },
   },
   {
-    // Tests may use jest's loosely typed matchers (expect.any etc.).
-    files: ['**/*.spec.ts'],
+    // Tests (and the end-to-end project's helpers) may use jest's loosely typed matchers (expect.any etc.).
+    files: ['**/*.spec.ts', 'apps/platform-e2e/src/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/unbound-method': 'off',

@@ -1,17 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createSigner } from 'fast-jwt';
 import { Webhook } from 'standardwebhooks';
-import {
-  eventually,
-  startService,
-  testInfra,
-  uniqueSuffix,
-  waitReady,
-  type RunningService,
-} from '@platform/testing';
-import { api, type ApiResponse } from './http-client';
+import { eventually, uniqueSuffix } from '@platform/testing';
+import { api, expectProblem } from './http-client';
+import { startPlatform, type Platform } from './platform.fixture';
 
 /**
  * The control plane over HTTP, through the gateway, with every service running: a tenant's whole
@@ -19,33 +12,6 @@ import { api, type ApiResponse } from './http-client';
  * receiver. What the data plane enforces depends on `tenants.lifecycle`, which the event relay
  * publishes from the event store (the registry itself publishes nothing but API key records).
  */
-const JWT_SECRET = `e2e-secret-${uniqueSuffix()}-0123456789abcdefghij`;
-const sign = createSigner({ key: JWT_SECRET, algorithm: 'HS256', expiresIn: 600_000 });
-const token = (roles: string[], tenants: string[] = [], sub = 'e2e-user'): string =>
-  sign({ sub, roles, tenants });
-
-const base = 19_080;
-const env = {
-  KAFKA_BROKERS: testInfra.kafkaBrokers.join(','),
-  KAFKA_TOPIC_PREFIX: `e2e-cp-${uniqueSuffix()}.`,
-  DATABASE_URL: testInfra.databaseUrl,
-  JWT_SECRET,
-  QUERY_SERVICE_URL: `http://127.0.0.1:${base + 3}`,
-  TENANT_REGISTRY_URL: `http://127.0.0.1:${base + 5}`,
-  RECONCILE_INTERVAL_MS: '250',
-  OTEL_SDK_DISABLED: 'true',
-  LOG_LEVEL: 'info',
-};
-
-const expectProblem = (response: ApiResponse, status: number, typeSuffix?: string): void => {
-  expect({ status: response.status, contentType: response.headers.get('content-type') }).toEqual({
-    status,
-    contentType: expect.stringMatching(/^application\/problem\+json(;|$)/),
-  });
-  expect(response.body).toMatchObject({ status, title: expect.any(String), detail: expect.any(String) });
-  if (typeSuffix) expect(String(response.body.type)).toMatch(new RegExp(`/${typeSuffix}$`));
-};
-
 /** A request with a tenant's API key instead of a token. */
 async function withApiKey(url: string, method: string, path: string, key: string, body?: unknown) {
   const response = await fetch(`${url}${path}`, {
@@ -88,31 +54,21 @@ async function startReceiver(): Promise<{ url: string; received: Received[]; clo
 }
 
 describe('control plane: tenants, manifests, API keys and webhooks over HTTP', () => {
-  const services: RunningService[] = [];
+  let platform: Platform;
   let gw: string;
-  const admin = token(['platform-admin'], [], 'e2e-cp-admin');
+  let admin: string;
+  const token = (roles: string[], tenants: string[] = [], sub = 'e2e-user'): string =>
+    platform.token(roles, tenants, sub);
   const suffix = uniqueSuffix();
 
   beforeAll(async () => {
-    const registry = startService('tenant-registry', 'e2e-cp-tenant-registry', base + 5, env);
-    services.push(registry);
-    await waitReady(registry);
-    const rest = [
-      startService('command-service', 'e2e-cp-command', base + 1, env),
-      startService('projection-service', 'e2e-cp-projection', base + 2, env),
-      startService('query-service', 'e2e-cp-query', base + 3, env),
-      startService('saga-service', 'e2e-cp-saga', base + 4, env),
-    ];
-    services.push(...rest);
-    await Promise.all(rest.map((s) => waitReady(s)));
-    const gateway = startService('gateway', 'e2e-cp-gateway', base, env);
-    services.push(gateway);
-    await waitReady(gateway);
-    gw = gateway.url;
+    platform = await startPlatform(19_080, { extraEnv: { RECONCILE_INTERVAL_MS: '250' } });
+    gw = platform.gateways[0]?.url ?? '';
+    admin = token(['platform-admin'], [], 'e2e-cp-admin');
   }, 180_000);
 
   afterAll(async () => {
-    const codes = await Promise.all(services.map(async (s) => [s.name, await s.stop()] as const));
+    const codes = await platform.stop();
     expect(codes.filter(([, code]) => code !== 0)).toEqual([]);
   }, 60_000);
 

@@ -39,3 +39,18 @@ export async function api(
   }
   return { status: response.status, headers: response.headers, body: parsed, text };
 }
+
+/** The contract's error shape (RFC 9457 problem+json, with a traceId), and its type when given. */
+export function expectProblem(response: ApiResponse, status: number, typeSuffix?: string): void {
+  expect({ status: response.status, contentType: response.headers.get('content-type') }).toEqual({
+    status,
+    contentType: expect.stringMatching(/^application\/problem\+json(;|$)/),
+  });
+  expect(response.body).toMatchObject({
+    status,
+    title: expect.any(String),
+    detail: expect.any(String),
+    traceId: expect.any(String),
+  });
+  if (typeSuffix) expect(String(response.body.type)).toMatch(new RegExp(`/${typeSuffix}$`));
+}

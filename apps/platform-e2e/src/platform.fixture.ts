@@ -4,16 +4,23 @@ import { startService, testInfra, uniqueSuffix, waitReady, type RunningService }
 /** The whole platform as child processes on the local Kafka and PostgreSQL, on ports from `base`. */
 export interface Platform {
   readonly gateways: readonly RunningService[];
+  readonly commandServices: readonly RunningService[];
   readonly services: readonly RunningService[];
   readonly env: Readonly<Record<string, string>>;
   readonly sign: (claims: { sub: string; roles: string[]; tenants?: string[] }) => string;
+  /** `sign` with positional arguments: roles, tenants, subject. */
+  readonly token: (roles: string[], tenants?: string[], sub?: string) => string;
   stop(): Promise<(readonly [string, number | null])[]>;
 }
 
-export async function startPlatform(
-  base: number,
-  options: { gateways?: number; commandServices?: number } = {},
-): Promise<Platform> {
+export interface PlatformOptions {
+  readonly gateways?: number;
+  readonly commandServices?: number;
+  /** Added to every service's environment (e.g. `RECONCILE_INTERVAL_MS`). */
+  readonly extraEnv?: Readonly<Record<string, string>>;
+}
+
+export async function startPlatform(base: number, options: PlatformOptions = {}): Promise<Platform> {
   const secret = `e2e-secret-${uniqueSuffix()}-0123456789abcdefghij`;
   const signer = createSigner({ key: secret, algorithm: 'HS256', expiresIn: 600_000 });
   const env = {
@@ -25,16 +32,18 @@ export async function startPlatform(
     TENANT_REGISTRY_URL: `http://127.0.0.1:${base + 5}`,
     OTEL_SDK_DISABLED: 'true',
     LOG_LEVEL: 'info',
+    ...options.extraEnv,
   };
   const tag = `e2e${base}`;
   const services: RunningService[] = [];
   const registry = startService('tenant-registry', `${tag}-tenant-registry`, base + 5, env);
   services.push(registry);
   await waitReady(registry);
+  const commandServices = Array.from({ length: options.commandServices ?? 1 }, (_, i) =>
+    startService('command-service', `${tag}-command-${i + 1}`, base + 1 + 10 * i, env),
+  );
   const rest = [
-    ...Array.from({ length: options.commandServices ?? 1 }, (_, i) =>
-      startService('command-service', `${tag}-command-${i + 1}`, base + 1 + 10 * i, env),
-    ),
+    ...commandServices,
     startService('projection-service', `${tag}-projection`, base + 2, env),
     startService('query-service', `${tag}-query`, base + 3, env),
     startService('saga-service', `${tag}-saga`, base + 4, env),
@@ -46,11 +55,15 @@ export async function startPlatform(
   );
   services.push(...gateways);
   await Promise.all(gateways.map((g) => waitReady(g)));
+  const sign = (claims: { sub: string; roles: string[]; tenants?: string[] }): string =>
+    signer({ tenants: [], ...claims });
   return {
     gateways,
+    commandServices,
     services,
     env,
-    sign: (claims) => signer({ tenants: [], ...claims }),
+    sign,
+    token: (roles, tenants = [], sub = 'e2e-user') => sign({ sub, roles, tenants }),
     stop: () => Promise.all(services.map(async (s) => [s.name, await s.stop()] as const)),
   };
 }

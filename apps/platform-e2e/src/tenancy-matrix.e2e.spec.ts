@@ -210,7 +210,6 @@ describe('tenancy matrix: every route × every way out of a tenant', () => {
     const response: ApiResponse = await api(gw, route.method, path, options);
     const want = expected(route, kase);
     const statuses = typeof want.status === 'number' ? [want.status] : want.status;
-    expect({ status: response.status, statuses }).toEqual({ status: expect.any(Number), statuses });
     expect(statuses).toContain(response.status);
     if (response.status >= 400) {
       expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);

@@ -1,82 +1,31 @@
-import { createSigner } from 'fast-jwt';
-import {
-  eventually,
-  startService,
-  testInfra,
-  uniqueSuffix,
-  waitReady,
-  type RunningService,
-} from '@platform/testing';
-import { api, type ApiResponse } from './http-client';
+import type { RunningService } from '@platform/testing';
+import { eventually, uniqueSuffix } from '@platform/testing';
+import { api, expectProblem, type ApiResponse } from './http-client';
+import { startPlatform, type Platform } from './platform.fixture';
 
 /**
  * The whole platform as separate processes on the local Kafka and PostgreSQL: two gateways and
  * two command services, one of each other service. Two tenants that must never see each other.
  */
-const JWT_SECRET = `e2e-secret-${uniqueSuffix()}-0123456789abcdefghij`;
-const sign = createSigner({ key: JWT_SECRET, algorithm: 'HS256', expiresIn: 600_000 });
-const token = (roles: string[], tenants: string[] = [], sub = 'e2e-user'): string =>
-  sign({ sub, roles, tenants });
-
-const base = 18_080;
-const env = {
-  KAFKA_BROKERS: testInfra.kafkaBrokers.join(','),
-  KAFKA_TOPIC_PREFIX: `e2e-${uniqueSuffix()}.`,
-  DATABASE_URL: testInfra.databaseUrl,
-  JWT_SECRET,
-  QUERY_SERVICE_URL: `http://127.0.0.1:${base + 3}`,
-  TENANT_REGISTRY_URL: `http://127.0.0.1:${base + 5}`,
-  OTEL_SDK_DISABLED: 'true',
-  LOG_LEVEL: 'info',
-};
-
-const expectProblem = (response: ApiResponse, status: number, typeSuffix?: string): void => {
-  expect({ status: response.status, contentType: response.headers.get('content-type') }).toEqual({
-    status,
-    contentType: expect.stringMatching(/^application\/problem\+json(;|$)/),
-  });
-  expect(response.body).toMatchObject({
-    status,
-    title: expect.any(String),
-    detail: expect.any(String),
-    traceId: expect.any(String),
-  });
-  if (typeSuffix) expect(String(response.body.type)).toMatch(new RegExp(`/${typeSuffix}$`));
-};
-
 describe('walking skeleton: one request through every service, two tenants', () => {
-  const services: RunningService[] = [];
-  let gateways: [RunningService, RunningService];
-  let commandServices: RunningService[];
-  const admin = token(['platform-admin'], [], 'e2e-admin');
+  let platform: Platform;
+  let gateways: readonly [RunningService, RunningService];
+  let commandServices: readonly RunningService[];
+  let admin: string;
+  const token = (roles: string[], tenants: string[] = [], sub = 'e2e-user'): string =>
+    platform.token(roles, tenants, sub);
 
   beforeAll(async () => {
-    // The registry first: it creates tenants.lifecycle, which every other service reads at start.
-    const registry = startService('tenant-registry', 'e2e-tenant-registry', base + 5, env);
-    services.push(registry);
-    await waitReady(registry);
-    commandServices = [
-      startService('command-service', 'e2e-command-1', base + 1, env),
-      startService('command-service', 'e2e-command-2', base + 11, env),
-    ];
-    const rest = [
-      ...commandServices,
-      startService('projection-service', 'e2e-projection', base + 2, env),
-      startService('query-service', 'e2e-query', base + 3, env),
-      startService('saga-service', 'e2e-saga', base + 4, env),
-    ];
-    services.push(...rest);
-    await Promise.all(rest.map((s) => waitReady(s)));
-    gateways = [
-      startService('gateway', 'e2e-gateway-1', base, env),
-      startService('gateway', 'e2e-gateway-2', base + 10, env),
-    ];
-    services.push(...gateways);
-    await Promise.all(gateways.map((g) => waitReady(g)));
+    platform = await startPlatform(18_080, { gateways: 2, commandServices: 2 });
+    const [first, second] = platform.gateways;
+    if (!first || !second) throw new Error('two gateways expected');
+    gateways = [first, second];
+    commandServices = platform.commandServices;
+    admin = token(['platform-admin'], [], 'e2e-admin');
   }, 180_000);
 
   afterAll(async () => {
-    const codes = await Promise.all(services.map(async (s) => [s.name, await s.stop()] as const));
+    const codes = await platform.stop();
     // Every service shuts down cleanly on SIGTERM.
     expect(codes.filter(([, code]) => code !== 0)).toEqual([]);
   }, 60_000);
