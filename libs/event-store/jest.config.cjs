@@ -5,16 +5,11 @@
 const preset = require('../../jest.preset.cjs')(__dirname);
 
 const withoutEventStoreDb = process.env.JEST_TIER === 'int' && !process.env.EVENTSTOREDB_URL;
-const retries =
-  process.env.JEST_TIER === 'int'
-    ? { setupFilesAfterEnv: [require.resolve('./src/testing/retry-intermittent.cjs')] }
-    : {};
 
 module.exports = withoutEventStoreDb
   ? {
       ...preset,
-      ...retries,
       testPathIgnorePatterns: [...preset.testPathIgnorePatterns, '/src/eventstoredb/.*\\.int\\.spec\\.ts$'],
       globalSetup: require.resolve('./src/eventstoredb/testing/eventstoredb-suite-not-run.cjs'),
     }
-  : { ...preset, ...retries };
+  : preset;

@@ -40,8 +40,15 @@ describe('global log statements', () => {
     const { text } = readAllStatement('es_x', filters[0] ?? toCheckedAllFilter(), LOG_START, 10);
 
     expect(text).toContain('pg_snapshot_xmin(pg_current_snapshot())');
-    expect(text).toContain('transaction_id < r.readable_below');
-    expect(text).toContain('(transaction_id, global_position) > ($1::xid8, $2::bigint)');
-    expect(text).toContain('order by transaction_id, global_position limit');
+    expect(text).toContain('ev.transaction_id < r.readable_below');
+    expect(text).toContain('(ev.transaction_id, ev.global_position) > ($1::xid8, $2::bigint)');
+    // the table's columns, not the text columns of the same name (numeric-log-order.int.spec.ts)
+    expect(text).toContain('order by ev.transaction_id, ev.global_position limit');
+  });
+
+  it('finds the head by the numeric order of the table columns', () => {
+    const { text } = headStatement('es_x', filters[0] ?? toCheckedAllFilter());
+
+    expect(text).toContain('order by ev.transaction_id desc, ev.global_position desc limit 1');
   });
 });

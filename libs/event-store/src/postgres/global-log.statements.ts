@@ -3,7 +3,9 @@ import type { CheckedAllFilter } from '../global-log/all-filter';
 import type { LogPosition } from './checkpoint';
 import { EVENT_COLUMNS, type EventRow } from './row-mapping';
 
-// Reads of the global log (ADR 0005). Order: (transaction_id, global_position). Readable: rows whose
+// Reads of the global log (ADR 0005). Order: (transaction_id, global_position), as numbers: both are
+// returned as text under their own names, so every ORDER BY names the table's columns (`ev.`); a bare
+// name would order by the text ("1000" < "999"), which made readers skip events on fresh clusters. Readable: rows whose
 // transaction id is below the oldest transaction still running, pg_snapshot_xmin(pg_current_snapshot()):
 // every such transaction has ended, so no row can appear below that line later, and a cursor that
 // moves along it never passes an event that commits afterwards.
@@ -41,11 +43,12 @@ export function readAllStatement(
       'from (select pg_snapshot_xmin(pg_current_snapshot()) as readable_below) r ' +
       'left join lateral (' +
       `select ${EVENT_COLUMNS}, transaction_id::text as transaction_id ` +
-      `from "${schema}".events ` +
-      'where transaction_id < r.readable_below ' +
-      'and (transaction_id, global_position) > ($1::xid8, $2::bigint) ' +
+      `from "${schema}".events ev ` +
+      'where ev.transaction_id < r.readable_below ' +
+      'and (ev.transaction_id, ev.global_position) > ($1::xid8, $2::bigint) ' +
       conditions.map((condition) => `and ${condition} `).join('') +
-      `order by transaction_id, global_position limit $${values.length + 3}::bigint` +
+      // qualified: a bare name in ORDER BY would be the text output column ("1000" < "999")
+      `order by ev.transaction_id, ev.global_position limit $${values.length + 3}::bigint` +
       ') e on true order by e.transaction_id::xid8, e.global_position',
     values: [after.transactionId, after.globalPosition, ...values, limit],
   };
@@ -57,9 +60,10 @@ export function headStatement(schema: string, filter: CheckedAllFilter): QueryCo
   return {
     name: `es_head${shape}_${schema}`,
     text:
-      `select transaction_id::text as transaction_id, global_position::text as global_position ` +
-      `from "${schema}".events where ${conditions.length === 0 ? 'true' : conditions.join(' and ')} ` +
-      'order by transaction_id desc, global_position desc limit 1',
+      `select ev.transaction_id::text as transaction_id, ev.global_position::text as global_position ` +
+      `from "${schema}".events ev where ${conditions.length === 0 ? 'true' : conditions.join(' and ')} ` +
+      // qualified: a bare name in ORDER BY would be the text output column
+      'order by ev.transaction_id desc, ev.global_position desc limit 1',
     values,
   };
 }
