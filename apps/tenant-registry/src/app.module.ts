@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { Pool } from 'pg';
+import { topicName, Topics } from '@platform/contracts';
+import { EventRelayModule, relayNameOf, relayStartOf } from '@platform/event-relay';
+import { EventStoreModule } from '@platform/event-store';
 import { MESSAGING, type KafkaMessaging } from '@platform/messaging';
 import type { Logger } from '@platform/observability';
 import {
@@ -31,6 +34,9 @@ import { TenantCommands } from './tenants/tenant-commands';
 import { WebhookAdmin } from './webhooks/webhook-admin';
 import { WebhookEventsMessageController } from './webhooks/webhook-events.message-controller';
 
+/** How often the relay, while this instance leads, looks for new events (as in the command service). */
+const RELAY_POLL_INTERVAL_MS = 20;
+
 /** Tenants the controller works on at once; each holds a connection of the lock pool. */
 const CONTROLLER_CONCURRENCY = 3;
 
@@ -38,6 +44,10 @@ const CONTROLLER_CONCURRENCY = 3;
  * The tenant registry: the control plane's HTTP routes, the tenant controller (reconcile loop),
  * and the webhooks of every tenant (the consumer that enqueues them, the dispatcher that sends
  * them). Its events go to the PostgreSQL event store only; the relay publishes them to Kafka.
+ *
+ * The registry hosts an instance of that relay too (same name as the command services' relay of the
+ * PostgreSQL store, so one of them leads): tenant lifecycle events reach Kafka whether or not a
+ * command service runs, and when the command services keep their events in EventStoreDB.
  */
 @Module({})
 export class AppModule {
@@ -51,6 +61,26 @@ export class AppModule {
           logger,
           kafka: { brokers: config.KAFKA_BROKERS, topicPrefix: config.KAFKA_TOPIC_PREFIX },
           tenancy: { jwt: jwtOptionsOf(config) },
+        }),
+        // The relay's own reader of the store: a small pool, apart from the one commands use.
+        EventStoreModule.forRootAsync({
+          useFactory: () => ({
+            connectionString: config.DATABASE_URL,
+            poolSize: 2,
+            pollIntervalMs: RELAY_POLL_INTERVAL_MS,
+          }),
+        }),
+        EventRelayModule.forRootAsync({
+          useFactory: () => ({
+            name: relayNameOf('postgres', config.KAFKA_TOPIC_PREFIX),
+            connectionString: config.DATABASE_URL,
+            logger,
+            partitionsOf: (topic) =>
+              topic === topicName(config.KAFKA_TOPIC_PREFIX, Topics.tenantsLifecycle)
+                ? 3
+                : config.KAFKA_PARTITIONS,
+            startFrom: relayStartOf(config.KAFKA_TOPIC_PREFIX),
+          }),
         }),
       ],
       controllers: [

@@ -7,6 +7,8 @@ export const configSchema = z.object({
   ...jwtEnv,
   ...instanceEnv,
   ...httpEnv(8085),
+  /** Partitions of the topics this registry's event relay creates when it leads (as the command service). */
+  KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(256).default(6),
   /** Regions a tenant may be placed in; the first is the default. */
   ALLOWED_REGIONS: z
     .string()

@@ -2,6 +2,7 @@ export * from './event-relay';
 export * from './checkpoint-store.port';
 export * from './leadership.port';
 export * from './relay-publisher.port';
+export { relayNameOf, relayStartOf } from './relay-naming';
 export { routeByRegistry, type EventRoute, type EventRouter } from './event-routing';
 export { aggregateIdOf, messageTenantOf, PLATFORM_TENANT_ID, toOutgoingMessage } from './event-message';
 export type { BatchingOptions } from './relay-batcher';
