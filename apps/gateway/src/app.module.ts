@@ -1,9 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from '@platform/observability';
+import { RateLimitModule } from '@platform/rate-limits';
 import { SERVICE_CONFIG, ServiceKitModule, jwtOptionsOf } from '@platform/service-kit';
 import { CommandBus } from './commands/command-bus';
 import type { GatewayConfig } from './config';
 import { OrdersHttpController } from './orders/orders.http.controller';
+import { PLAN_RATE_LIMITS } from './rate-limits/plan-rate-limits';
 import { TenantsHttpController } from './tenants/tenants.http.controller';
 import { INSTANCE_ID } from './tokens';
 import { Upstreams } from './upstream/upstreams.provider';
@@ -20,6 +22,15 @@ export class AppModule {
           logger,
           kafka: { brokers: config.KAFKA_BROKERS, topicPrefix: config.KAFKA_TOPIC_PREFIX },
           tenancy: { jwt: jwtOptionsOf(config) },
+        }),
+        // Per-tenant limits by plan on every tenant route; runs after TenantGuard (guards come first).
+        RateLimitModule.forRootAsync({
+          useFactory: () => ({
+            connectionString: config.DATABASE_URL,
+            poolSize: config.DATABASE_POOL_SIZE,
+            plans: PLAN_RATE_LIMITS,
+            logger,
+          }),
         }),
       ],
       controllers: [OrdersHttpController, TenantsHttpController],

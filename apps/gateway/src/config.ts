@@ -1,10 +1,12 @@
 import { z } from 'zod';
-import { httpEnv, instanceEnv, jwtEnv, kafkaEnv } from '@platform/service-kit';
+import { databaseEnv, httpEnv, instanceEnv, jwtEnv, kafkaEnv } from '@platform/service-kit';
 
 const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
 export const configSchema = z.object({
   ...kafkaEnv,
+  /** The tenants' rate-limit budgets, shared by every gateway instance (ADR 0008). */
+  ...databaseEnv,
   ...jwtEnv,
   ...instanceEnv,
   ...httpEnv(8080),

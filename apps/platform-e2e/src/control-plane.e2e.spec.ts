@@ -237,7 +237,8 @@ describe('control plane: tenants, manifests, API keys and webhooks over HTTP', (
   });
 
   it('enforces the tenant status on the data plane: suspended writes 403, reads 200; archived 403 [needs the relay]', async () => {
-    const id = await createTenant('status');
+    // Enterprise: the probes below poll faster than a free plan's rate limit allows.
+    const id = await createTenant('status', { plan: 'enterprise' });
     const member = token(['member'], [id], 'status-member');
     const order = await eventually(
       async () => {
@@ -282,7 +283,7 @@ describe('control plane: tenants, manifests, API keys and webhooks over HTTP', (
   });
 
   it('issues an API key that works on the data plane until revoked [needs the relay]', async () => {
-    const id = await createTenant('keys');
+    const id = await createTenant('keys', { plan: 'enterprise' });
     const other = await createTenant('keys-other');
     const tenantAdmin = token(['tenant-admin'], [id], 'keys-admin');
 

@@ -31,9 +31,10 @@ describe('walking skeleton: one request through every service, two tenants', () 
   }, 60_000);
 
   async function createActiveTenant(slug: string, isolation = 'schema'): Promise<string> {
+    // Enterprise: these tests send bursts per tenant that a free plan's rate limit would refuse.
     const created = await api(gateways[0].url, 'POST', '/v1/tenants', {
       token: admin,
-      body: { slug, name: slug, isolation },
+      body: { slug, name: slug, isolation, plan: 'enterprise' },
     });
     expect(created.status).toBe(202);
     expect(created.body).toMatchObject({ slug, status: 'draft', isolation });

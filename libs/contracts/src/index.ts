@@ -11,6 +11,7 @@ export * from './tenants/tenants.events';
 export * from './tenants/tenants.manifest';
 export * from './tenants/tenants.commands';
 export * from './tenants/tenants.lifecycle';
+export * from './tenants/plans';
 export * from './validation';
 export * from './routes';
 export * from './decider';

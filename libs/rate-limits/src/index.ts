@@ -1,0 +1,6 @@
+export * from './rate-limit-policy';
+export * from './rate-limiter';
+export * from './rate-limit-headers';
+export * from './postgres/postgres-rate-limiter';
+export * from './http/tenant-rate-limit.interceptor';
+export * from './nest/rate-limit.module';
