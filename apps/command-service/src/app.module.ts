@@ -4,6 +4,8 @@ import { EventRelayModule } from '@platform/event-relay';
 import { EVENT_STORE, EventStoreModule, type EventStore } from '@platform/event-store';
 import type { Logger } from '@platform/observability';
 import { ConfigError, readinessCheck, SERVICE_CONFIG, ServiceKitModule } from '@platform/service-kit';
+import { AuditedAppendModule } from './audited-append/audited-append.module';
+import { CommandDatabase } from './audited-append/command-database';
 import type { CommandServiceConfig } from './config';
 import { OrdersMessageController } from './orders/orders.message-controller';
 
@@ -35,6 +37,12 @@ export class AppModule {
                   pollIntervalMs: RELAY_POLL_INTERVAL_MS,
                 },
         }),
+        // Every command's audit record, with its events and quota unit (ADR 0009).
+        AuditedAppendModule.forRoot({
+          connectionString: config.DATABASE_URL,
+          poolSize: config.DATABASE_POOL_SIZE,
+          logger,
+        }),
         // The store is the outbox: every instance campaigns, one relays it to Kafka (ADR 0007).
         EventRelayModule.forRootAsync({
           useFactory: () => ({
@@ -52,6 +60,7 @@ export class AppModule {
       providers: [
         { provide: SERVICE_CONFIG, useValue: config },
         readinessCheck('event-store', EVENT_STORE, (store: EventStore) => store.ping()),
+        readinessCheck('audit-log', CommandDatabase, (db: CommandDatabase) => db.ping()),
         OrdersMessageController,
       ],
     };

@@ -22,3 +22,5 @@ export {
   type ListAuditOptions,
   type PurgeTenantContext,
 } from './postgres/audit-log';
+/** The schema of the platform's audit log: the registry's and the command service's, one chain per tenant. */
+export { DEFAULT_SCHEMA as DEFAULT_AUDIT_SCHEMA } from './postgres/schema.sql';

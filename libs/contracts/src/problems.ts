@@ -23,6 +23,7 @@ export const ProblemTypes = {
     title: 'Idempotency key reused with another body',
   },
   rateLimited: { slug: 'rate-limited', status: 429, title: 'Too many requests' },
+  quotaExceeded: { slug: 'quota-exceeded', status: 429, title: "The plan's quota is used up" },
   internal: { slug: 'internal', status: 500, title: 'Internal error' },
   unavailable: { slug: 'service-unavailable', status: 503, title: 'A dependency is unavailable' },
   timeout: { slug: 'timeout', status: 504, title: 'Timed out waiting for an answer' },
@@ -40,7 +41,18 @@ export interface ProblemData {
   readonly kind: ProblemKind;
   readonly detail: string;
   readonly errors?: readonly FieldError[];
+  /**
+   * HTTP headers the answer carries, lower-case, e.g. `retry-after` of a 429 or 503. A service may
+   * set them in its Kafka reply; the gateway passes on the {@link REPLY_PROBLEM_HEADERS}.
+   */
+  readonly headers?: Readonly<Record<string, string>>;
 }
+
+/**
+ * Headers a problem received in a Kafka reply may set on the HTTP answer (see
+ * {@link ProblemError.fromReply}); any other is dropped.
+ */
+export const REPLY_PROBLEM_HEADERS = ['retry-after', 'ratelimit-policy', 'ratelimit'] as const;
 
 export const problemTypeUri = (kind: ProblemKind): string => PROBLEM_BASE + ProblemTypes[kind].slug;
 
@@ -64,10 +76,27 @@ export class ProblemError extends Error {
   }
 
   static from(problem: ProblemData): ProblemError {
-    return new ProblemError(problem.kind, problem.detail, problem.errors);
+    return new ProblemError(problem.kind, problem.detail, problem.errors, problem.headers);
+  }
+
+  /** A problem a service sent back in a Kafka reply, keeping only the {@link REPLY_PROBLEM_HEADERS}. */
+  static fromReply(problem: ProblemData): ProblemError {
+    const headers = Object.fromEntries(
+      REPLY_PROBLEM_HEADERS.flatMap((name) => {
+        const value: unknown = problem.headers?.[name];
+        return typeof value === 'string' ? [[name, value] as const] : [];
+      }),
+    );
+    const kept = Object.keys(headers).length > 0 ? headers : undefined;
+    return new ProblemError(problem.kind, problem.detail, problem.errors, kept);
   }
 
   toData(): ProblemData {
-    return { kind: this.kind, detail: this.detail, ...(this.errors && { errors: this.errors }) };
+    return {
+      kind: this.kind,
+      detail: this.detail,
+      ...(this.errors && { errors: this.errors }),
+      ...(this.headers && { headers: this.headers }),
+    };
   }
 }

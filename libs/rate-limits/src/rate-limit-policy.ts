@@ -5,8 +5,8 @@ export interface PlanRateLimit {
 }
 
 /**
- * The rate limit of every plan, keyed by plan name: the shape of `PLANS` in
- * `@platform/tenants-domain`, which the service passes in (it stays the one place limits live).
+ * The rate limit of every plan, keyed by plan name: the shape of `PLANS` in `@platform/contracts`,
+ * which the service passes in (it stays the one place limits live).
  */
 export type PlanRateLimits = Readonly<Record<string, { readonly rateLimit: PlanRateLimit }>>;
 

@@ -12,11 +12,15 @@ import {
   type NewEvent,
 } from '@platform/event-store';
 import { decide, evolve, initialState, type OrderState } from '@platform/orders-domain';
+import type { AuditedAppend } from '../audited-append/audited-append.port';
+import { refusalProblem, type Refusal } from '../audited-append/refusal';
+import { acceptedOrderEntry, refusedOrderEntry, type OrderAuditContext } from './order-audit';
+import { quotaChargeOf, type OrderLimits } from './order-quota';
 
 export interface CommandMetadata {
   readonly tenantId: string;
   readonly correlationId: string;
-  /** The command's own id: the cause of the events it produces. */
+  /** The command's own id: the cause of the events it produces, and the audit record's request id. */
   readonly causationId: string;
   readonly actor: string;
   readonly now: () => string;
@@ -24,9 +28,17 @@ export interface CommandMetadata {
   readonly traceparent?: string;
 }
 
+/** Where the handler reads the order (`store`) and how it appends and audits it (`audited`). */
+export interface OrderCommandPorts {
+  readonly store: Pick<EventStore, 'readStream'>;
+  readonly audited: AuditedAppend;
+}
+
 /**
  * The command's result: on success, the order's version and the global position of its last event
- * (what the requester gets back). The events themselves reach Kafka through the event relay.
+ * (what the requester gets back). The events themselves reach Kafka through the event relay. A
+ * failure that is not the command's fault (the change or its audit record could not be written)
+ * is an `unavailable` problem with its `cause`, for the log.
  */
 export type CommandOutcome =
   | {
@@ -35,62 +47,114 @@ export type CommandOutcome =
       readonly version: number;
       readonly position: number;
     }
-  | { readonly ok: false; readonly problem: ProblemData };
+  | { readonly ok: false; readonly problem: ProblemData; readonly cause?: unknown };
 
 const MAX_CONFLICT_RETRIES = 3;
 
 /**
- * Load, decide, append: the application service of the Order aggregate. A concurrent writer
- * (wrong expected version) makes it re-read and decide again, a few times at most.
+ * Load, decide, append: the application service of the Order aggregate. Every command leaves an
+ * audit record on its tenant's chain (contract §8): an accepted one with its events, through the
+ * {@link AuditedAppend} port, together with the quota unit it costs (`limits`); a refused one on
+ * its own, changing nothing. A concurrent writer (wrong expected version) makes it re-read and
+ * decide again, a few times at most.
  */
 export async function handleOrderCommand(
-  store: EventStore,
+  ports: OrderCommandPorts,
   command: OrderCommand,
   meta: CommandMetadata,
+  limits: OrderLimits,
 ): Promise<CommandOutcome> {
   const stream = orderStreamName(command.data.orderId);
   for (let attempt = 1; ; attempt++) {
-    const recorded = await store.readStream(meta.tenantId, stream);
+    const recorded = await ports.store.readStream(meta.tenantId, stream);
     const state = recorded.reduce<OrderState>(
       (s, e) => evolve(s, { type: e.type, data: e.data } as OrderEvent),
       initialState(),
     );
-    const decision = decide(command, state);
-    if (!decision.ok) {
-      return { ok: false, problem: { kind: decision.rejection.kind, detail: decision.rejection.detail } };
-    }
     const occurredAt = meta.now();
-    const metadata: EventMetadata = {
-      tenantId: meta.tenantId,
-      correlationId: meta.correlationId,
-      causationId: meta.causationId,
+    const audit: OrderAuditContext = {
       actor: meta.actor,
+      requestId: meta.causationId,
+      correlationId: meta.correlationId,
       occurredAt,
-      ...(meta.traceparent !== undefined && { traceparent: meta.traceparent }),
     };
-    const newEvents: NewEvent[] = decision.events.map((event) => ({
-      eventId: meta.newId(),
-      type: event.type,
-      data: event.data,
-      schemaVersion: messageDefinition('orders', event.type).schemaVersion,
-      metadata,
-    }));
+    const decision = decide(command, state);
+    if (!decision.ok) return refuse(ports, meta.tenantId, decision.rejection, command, state, audit);
+    const after = decision.events.reduce(evolve, state);
+    const quota = quotaChargeOf(command, limits, new Date(occurredAt));
     try {
-      const result = await store.appendToStream(meta.tenantId, stream, newEvents, {
+      const outcome = await ports.audited.append({
+        tenantId: meta.tenantId,
+        streamName: stream,
+        events: toNewEvents(decision.events, meta, occurredAt),
         expectedVersion: recorded.length === 0 ? 'no-stream' : recorded.length,
+        record: acceptedOrderEntry(command, state, after, audit),
+        refusedRecord: (refusal) => refusedOrderEntry(command, state, refusal, audit),
+        ...(quota && { quota }),
       });
+      if (!outcome.ok) return { ok: false, problem: refusalProblem(outcome.refusal) };
       return {
         ok: true,
         orderId: command.data.orderId,
-        version: result.nextExpectedVersion,
-        position: result.lastPosition,
+        version: outcome.result.nextExpectedVersion,
+        position: outcome.result.lastPosition,
       };
     } catch (error) {
-      if (error instanceof WrongExpectedVersionError && attempt < MAX_CONFLICT_RETRIES) continue;
-      if (error instanceof WrongExpectedVersionError) {
-        return { ok: false, problem: { kind: 'conflict', detail: 'the order changed concurrently; retry' } };
+      if (!(error instanceof WrongExpectedVersionError)) return notRecorded(error);
+      if (attempt >= MAX_CONFLICT_RETRIES) {
+        return refuse(ports, meta.tenantId, changedConcurrently, command, state, audit);
       }
-      throw error;
     }
   }
+}
+
+const changedConcurrently: Refusal = {
+  kind: 'conflict',
+  code: 'changed-concurrently',
+  detail: 'the order changed concurrently; retry',
+};
+
+/** Records the refusal on the tenant's chain, then answers with it. */
+async function refuse(
+  ports: OrderCommandPorts,
+  tenantId: string,
+  refusal: Refusal,
+  command: OrderCommand,
+  state: OrderState,
+  audit: OrderAuditContext,
+): Promise<CommandOutcome> {
+  try {
+    await ports.audited.recordRefusal(tenantId, refusedOrderEntry(command, state, refusal, audit));
+  } catch (error) {
+    return notRecorded(error);
+  }
+  return { ok: false, problem: refusalProblem(refusal) };
+}
+
+/** The command, or its audit record, could not be written (ADR 0009): a 503, the requester may retry. */
+const notRecorded = (cause: unknown): CommandOutcome => ({
+  ok: false,
+  problem: {
+    kind: 'unavailable',
+    detail: 'the command or its audit record could not be written; retry later',
+  },
+  cause,
+});
+
+function toNewEvents(events: readonly OrderEvent[], meta: CommandMetadata, occurredAt: string): NewEvent[] {
+  const metadata: EventMetadata = {
+    tenantId: meta.tenantId,
+    correlationId: meta.correlationId,
+    causationId: meta.causationId,
+    actor: meta.actor,
+    occurredAt,
+    ...(meta.traceparent !== undefined && { traceparent: meta.traceparent }),
+  };
+  return events.map((event) => ({
+    eventId: meta.newId(),
+    type: event.type,
+    data: event.data,
+    schemaVersion: messageDefinition('orders', event.type).schemaVersion,
+    metadata,
+  }));
 }

@@ -6,25 +6,32 @@ import {
   Topics,
   type OrderCommand,
   type ProblemData,
+  type TenantSnapshot,
 } from '@platform/contracts';
 import { EVENT_STORE, type EventStore } from '@platform/event-store';
 import { MESSAGING, NonRetriableError, type ConsumedMessage, type KafkaMessaging } from '@platform/messaging';
-import { SERVICE_CONFIG } from '@platform/service-kit';
+import type { Logger } from '@platform/observability';
+import { SERVICE_CONFIG, SERVICE_LOGGER } from '@platform/service-kit';
 import { statusRefusal, TenantContextStore, TenantDirectory } from '@platform/tenancy';
+import { AUDITED_APPEND, type AuditedAppend } from '../audited-append/audited-append.port';
 import type { CommandServiceConfig } from '../config';
 import { handleOrderCommand } from './handle-order-command';
+import { orderLimitsOf } from './order-quota';
 
 /**
- * Kafka adapter of the Order commands: parses, calls {@link handleOrderCommand} and answers the
- * requester as soon as the events are appended. It does not publish them: the store is the outbox,
- * and the event relay (`@platform/event-relay`, started in the app module) puts them on
- * `orders.events`. No business rule lives here.
+ * Kafka adapter of the Order commands: parses, calls {@link handleOrderCommand} with the quotas of
+ * the tenant's plan, and answers the requester as soon as the events and their audit record are
+ * written. It does not publish them: the store is the outbox, and the event relay
+ * (`@platform/event-relay`, started in the app module) puts them on `orders.events`. No business
+ * rule lives here.
  */
 @Injectable()
 export class OrdersMessageController implements OnModuleInit {
   constructor(
     @Inject(MESSAGING) private readonly messaging: KafkaMessaging,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(AUDITED_APPEND) private readonly audited: AuditedAppend,
+    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
     @Inject(SERVICE_CONFIG) private readonly config: CommandServiceConfig,
     private readonly directory: TenantDirectory,
   ) {}
@@ -52,21 +59,32 @@ export class OrdersMessageController implements OnModuleInit {
       throw new NonRetriableError(command.problem.detail);
     }
     const tenant = TenantContextStore.require();
-    const refusal = await this.tenantRefusal(tenant.tenantId);
-    if (refusal) {
-      await this.messaging.reply(message, { ok: false, problem: refusal });
-      throw new NonRetriableError(`${refusal.kind}: ${refusal.detail}`);
+    const known = await this.activeTenant(tenant.tenantId);
+    if (!known.ok) {
+      await this.messaging.reply(message, { ok: false, problem: known.refusal });
+      throw new NonRetriableError(`${known.refusal.kind}: ${known.refusal.detail}`);
     }
-    const outcome = await handleOrderCommand(this.store, command.command, {
-      tenantId: tenant.tenantId,
-      correlationId: tenant.correlationId,
-      causationId: message.attributes.id,
-      actor: tenant.actor,
-      now: () => new Date().toISOString(),
-      newId: randomUUID,
-      ...(message.attributes.traceparent !== undefined && { traceparent: message.attributes.traceparent }),
-    });
+    const outcome = await handleOrderCommand(
+      { store: this.store, audited: this.audited },
+      command.command,
+      {
+        tenantId: tenant.tenantId,
+        correlationId: tenant.correlationId,
+        causationId: message.attributes.id,
+        actor: tenant.actor,
+        now: () => new Date().toISOString(),
+        newId: randomUUID,
+        ...(message.attributes.traceparent !== undefined && { traceparent: message.attributes.traceparent }),
+      },
+      orderLimitsOf(known.tenant.plan),
+    );
     if (!outcome.ok) {
+      if (outcome.cause !== undefined) {
+        this.logger.error(
+          { err: outcome.cause, tenantId: tenant.tenantId, type: command.command.type },
+          'order command not written: answered unavailable',
+        );
+      }
       await this.messaging.reply(message, { ok: false, problem: outcome.problem });
       return;
     }
@@ -77,15 +95,21 @@ export class OrdersMessageController implements OnModuleInit {
     });
   }
 
-  /** The contract's tenant-status rule, enforced on commands that arrive on Kafka. */
-  private async tenantRefusal(tenantId: string): Promise<ProblemData | undefined> {
+  /** The contract's tenant-status rule, enforced on commands that arrive on Kafka; the plan's quotas. */
+  private async activeTenant(
+    tenantId: string,
+  ): Promise<{ ok: true; tenant: TenantSnapshot } | { ok: false; refusal: ProblemData }> {
     const known = this.directory.byTenantId(tenantId);
     // A command can reach us a moment before the activation that let the gateway accept it.
     const tenant =
       known?.status === 'active'
         ? known
         : await this.directory.waitFor(tenantId, (t) => t.status !== 'draft', 2_000);
-    return statusRefusal(tenant?.status, 'write');
+    const refusal = statusRefusal(tenant?.status, 'write');
+    if (refusal || tenant === undefined) {
+      return { ok: false, refusal: refusal ?? { kind: 'tenantNotActive', detail: 'unknown tenant' } };
+    }
+    return { ok: true, tenant };
   }
 
   private parse(

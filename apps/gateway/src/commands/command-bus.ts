@@ -59,7 +59,8 @@ export class CommandBus implements OnModuleInit {
         'retry-after': '5',
       });
     }
-    if (!reply.ok) throw ProblemError.from(reply.problem);
+    // With the headers a reply may carry (e.g. the Retry-After of a quota used up).
+    if (!reply.ok) throw ProblemError.fromReply(reply.problem);
     return reply.result;
   }
 }

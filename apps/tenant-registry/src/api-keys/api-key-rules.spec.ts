@@ -6,14 +6,14 @@ describe('API key and webhook rules', () => {
     const max = PLANS.free.quotas.maxApiKeys;
     expect(apiKeyQuotaRefusal('free', max - 1)).toBeUndefined();
     const refusal = apiKeyQuotaRefusal('free', max);
-    expect(refusal).toMatchObject({ kind: 'rateLimited', code: 'quota-exceeded' });
+    expect(refusal).toMatchObject({ kind: 'quotaExceeded', code: 'quota-exceeded' });
     expect(refusal?.headers?.['retry-after']).toMatch(/^\d+$/);
     expect(refusal?.headers?.['ratelimit-policy']).toBe(`"api-keys";q=${max}`);
   });
 
   it('reads the webhook quota from the plan', () => {
     expect(webhookQuotaRefusal('standard', PLANS.standard.quotas.maxWebhooks - 1)).toBeUndefined();
-    expect(webhookQuotaRefusal('standard', PLANS.standard.quotas.maxWebhooks)?.kind).toBe('rateLimited');
+    expect(webhookQuotaRefusal('standard', PLANS.standard.quotas.maxWebhooks)?.kind).toBe('quotaExceeded');
   });
 
   it.each(['draft', 'active', 'suspended'] as const)('manages the credentials of a %s tenant', (status) => {

@@ -32,7 +32,7 @@ export function webhookQuotaRefusal(plan: TenantPlan, activeWebhooks: number): R
 function quotaRefusal(what: string, max: number, plan: TenantPlan, active: number): Refusal | undefined {
   if (active < max) return undefined;
   return {
-    kind: 'rateLimited',
+    kind: 'quotaExceeded',
     code: 'quota-exceeded',
     detail: `the ${plan} plan allows ${max} ${what}; delete one or change the plan`,
     headers: {

@@ -64,7 +64,7 @@ describe('API keys on PostgreSQL and Kafka', () => {
     const over = await keys.issue(owner, { name: 'one too many', roles: ['member'] }, testCaller());
     expect(over).toMatchObject({
       ok: false,
-      refusal: { kind: 'rateLimited', headers: { 'retry-after': expect.any(String) } },
+      refusal: { kind: 'quotaExceeded', headers: { 'retry-after': expect.any(String) } },
     });
 
     expect((await keys.revoke(owner.id, issued[0]?.id ?? '', testCaller())).ok).toBe(true);

@@ -9,6 +9,7 @@ const COUNTS = [
   'webhookDeliveries',
   'deadLetters',
   'apiKeysRevoked',
+  'quotaCounters',
   'auditRecords',
 ] as const;
 

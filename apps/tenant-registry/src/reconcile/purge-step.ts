@@ -13,7 +13,8 @@ import type { ReconcileDeps } from './reconcile-deps';
  * 2. its read models (schema, database, or rows),
  * 3. its webhook subscriptions, deliveries and dead letters,
  * 4. its API keys (revoked, and the revocations announced to every service),
- * 5. its audit chain, which records on the platform chain what was purged.
+ * 5. its quota usage counters,
+ * 6. its audit chain, which records on the platform chain what was purged.
  * `TenantDeleted` is audited on the platform chain: the tenant's own is gone.
  */
 export async function purgeStep(
@@ -48,6 +49,8 @@ export async function purgeStep(
   // Every revoked key again, not only those revoked now: a lost announcement is made up for.
   await deps.announcer.announce(await db.apiKeys.list(id));
   await save({ apiKeysRevoked: revoked.length });
+
+  await save({ quotaCounters: await db.usage.purgeTenant(id) });
 
   if (report.auditPurgeSequence === undefined) {
     const record = await db.audit.purgeTenant(id, {

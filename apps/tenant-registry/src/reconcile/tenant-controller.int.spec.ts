@@ -279,6 +279,15 @@ describe('TenantController on PostgreSQL and Kafka', () => {
       });
       await dispatcher.dispatchDue();
       expect(await fixture.db.queue.listDeadLetters(tenantId)).toHaveLength(1);
+      // ... and a month of quota usage (the command service counts its orders)
+      const month = new Date();
+      const tx = await fixture.db.pool.connect();
+      try {
+        await fixture.db.usage.consume(tx, { tenantId, metric: 'orders', limit: 10, at: month });
+      } finally {
+        tx.release();
+      }
+      expect(await fixture.db.usage.usage(tenantId, 'orders', month)).toBe(1);
 
       // Archive, ask for the deletion (only an archived tenant may be deleted), let the controller work.
       const early = await requestTenantDeletion(fixture.db, tenantId, testCaller());
@@ -324,6 +333,7 @@ describe('TenantController on PostgreSQL and Kafka', () => {
       expect(await tenantStorageReady(testInfra.databaseUrl, tenantId, 'schema')).toBe(false);
       expect(await fixture.db.subscriptions.list(tenantId, { includeDisabled: true })).toEqual([]);
       expect(await fixture.db.queue.listDeliveries(tenantId)).toEqual([]);
+      expect(await fixture.db.usage.usage(tenantId, 'orders', month)).toBe(0);
       expect((await fixture.db.apiKeys.list(tenantId)).map((k) => k.revokedAt)).toEqual([expect.any(String)]);
       const records = await announced();
       await eventually(() =>
@@ -348,6 +358,7 @@ describe('TenantController on PostgreSQL and Kafka', () => {
           deadLetters: 1,
           webhookSubscriptions: 1,
           apiKeysRevoked: 1,
+          quotaCounters: 1,
         },
       });
       expect(platform[1]).toMatchObject({

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { AuditLog } from '@platform/audit';
 import { PostgresEventStore } from '@platform/event-store';
+import { UsageCounters } from '@platform/quotas';
 import { migrateWebhooks, WebhookQueue, WebhookSubscriptions, type WebhookLogger } from '@platform/webhooks';
 import { ApiKeyRows } from './api-key-rows';
 import {
@@ -18,12 +19,13 @@ export interface RegistrySchemas {
   readonly eventStore?: string;
   readonly audit?: string;
   readonly webhooks?: string;
+  readonly quotas?: string;
 }
 
 /**
  * Everything the registry keeps, on one pool of one database, so that a tenant's events, its
  * record and their audit commit in one transaction: the event store (platform-owned tenant
- * streams), the audit log, the registry tables, and the webhooks outbox.
+ * streams), the audit log, the registry tables, the webhooks outbox, and the quota usage counters.
  */
 export class RegistryDatabase {
   readonly store: PostgresEventStore;
@@ -33,6 +35,8 @@ export class RegistryDatabase {
   readonly apiKeys: ApiKeyRows;
   readonly subscriptions: WebhookSubscriptions;
   readonly queue: WebhookQueue;
+  /** The command service's usage counters: the registry purges a deleted tenant's. */
+  readonly usage: UsageCounters;
   private readonly registrySchema: string;
   private readonly webhooksSchema: string | undefined;
 
@@ -46,6 +50,7 @@ export class RegistryDatabase {
     this.webhooksSchema = schemas.webhooks;
     this.store = new PostgresEventStore(pool, schemas.eventStore ? { schema: schemas.eventStore } : {});
     this.audit = new AuditLog(pool, schemas.audit ? { schema: schemas.audit } : {});
+    this.usage = new UsageCounters(pool, schemas.quotas ? { schema: schemas.quotas } : {});
     this.tenants = new TenantRows(pool, s);
     this.slugs = new SlugReservations(pool, s);
     this.apiKeys = new ApiKeyRows(pool, s);
@@ -64,6 +69,7 @@ export class RegistryDatabase {
   async migrate(): Promise<void> {
     await this.store.migrate();
     await this.audit.migrate();
+    await this.usage.migrate();
     await migrateWebhooks(this.pool, this.webhooksSchema);
     const client = await this.pool.connect();
     let failed = false;

@@ -43,6 +43,8 @@ export interface PurgeReport {
   readonly webhookDeliveries?: number;
   readonly deadLetters?: number;
   readonly apiKeysRevoked?: number;
+  /** Usage counters (orders per month, ...) removed. */
+  readonly quotaCounters?: number;
   /** Sequence of the platform-chain `audit.purge` record, once the tenant's audit chain is purged. */
   readonly auditPurgeSequence?: number;
   readonly auditRecords?: number;

@@ -24,6 +24,7 @@ export async function registryFixture(poolSize = 10): Promise<RegistryFixture> {
     eventStore: `es_it_${suffix}`,
     audit: `audit_it_${suffix}`,
     webhooks: `webhooks_it_${suffix}`,
+    quotas: `quotas_it_${suffix}`,
   };
   const pool = new Pool({ connectionString: testInfra.databaseUrl, max: poolSize });
   pool.on('error', () => undefined);

@@ -91,7 +91,7 @@ describe('WebhookAdmin on PostgreSQL', () => {
     );
     expect(second).toMatchObject({
       ok: false,
-      refusal: { kind: 'rateLimited', headers: { 'retry-after': expect.any(String) } },
+      refusal: { kind: 'quotaExceeded', headers: { 'retry-after': expect.any(String) } },
     });
     expect(await admin.list(tenant.id)).toHaveLength(1);
   });

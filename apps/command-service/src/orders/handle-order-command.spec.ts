@@ -1,0 +1,179 @@
+import type { AuditEntry } from '@platform/audit';
+import type { OrderCommand } from '@platform/contracts';
+import { WrongExpectedVersionError, type RecordedEvent } from '@platform/event-store';
+import type {
+  AuditedAppend,
+  AuditedAppendOutcome,
+  AuditedAppendRequest,
+} from '../audited-append/audited-append.port';
+import { handleOrderCommand, type CommandMetadata } from './handle-order-command';
+
+// The application service with its ports faked in memory: what it hands to the AuditedAppend port
+// and what it answers. The adapters themselves are tested against PostgreSQL (*.int.spec.ts).
+
+const TENANT = '8e1f0c55-1d2b-4f7a-9c3e-2a1b0c9d8e7f';
+const ORDER = '3b9d6f1e-8c2a-4e5b-9a7d-1f0e2d3c4b5a';
+const NOW = '2026-01-20T10:00:00.000Z';
+
+const meta: CommandMetadata = {
+  tenantId: TENANT,
+  correlationId: 'corr-1',
+  causationId: 'msg-1',
+  actor: 'user:alice',
+  now: () => NOW,
+  newId: (() => {
+    let n = 0;
+    return () => `id-${++n}`;
+  })(),
+  traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+};
+
+const createOrder: OrderCommand = { type: 'CreateOrder', data: { orderId: ORDER, customerId: 'cust-1' } };
+const addItem = (currency: string): OrderCommand => ({
+  type: 'AddOrderItem',
+  data: { orderId: ORDER, sku: 'SKU-1', quantity: 1, unitPrice: { amount: '1.00', currency } },
+});
+
+const recorded = (type: string, data: unknown, streamVersion: number): RecordedEvent =>
+  ({ type, data, streamVersion }) as RecordedEvent;
+const created = recorded('OrderCreated', { orderId: ORDER, customerId: 'cust-1' }, 1);
+
+/** An in-memory AuditedAppend; each call's outcome is scripted by `answer`. */
+class ScriptedAppend implements AuditedAppend {
+  readonly requests: AuditedAppendRequest[] = [];
+  readonly refusals: AuditEntry[] = [];
+  constructor(
+    private readonly answer: (request: AuditedAppendRequest, call: number) => Promise<AuditedAppendOutcome>,
+    private readonly refusalFails = false,
+  ) {}
+
+  append(request: AuditedAppendRequest): Promise<AuditedAppendOutcome> {
+    this.requests.push(request);
+    return this.answer(request, this.requests.length);
+  }
+
+  async recordRefusal(tenantId: string, record: AuditEntry): Promise<void> {
+    if (this.refusalFails) throw new Error('audit log down');
+    expect(tenantId).toBe(TENANT);
+    this.refusals.push(record);
+  }
+}
+
+const appended = async (): Promise<AuditedAppendOutcome> => ({
+  ok: true,
+  result: { nextExpectedVersion: 1, lastPosition: 42 },
+});
+
+const handle = (command: OrderCommand, audited: AuditedAppend, events: RecordedEvent[] = [], max = 10) =>
+  handleOrderCommand({ store: { readStream: async () => events }, audited }, command, meta, {
+    maxOrdersPerMonth: max,
+  });
+
+describe('handleOrderCommand', () => {
+  it('hands the events, their audit record and the quota unit to the port together', async () => {
+    const audited = new ScriptedAppend(appended);
+
+    const outcome = await handle(createOrder, audited, [], 7);
+
+    expect(outcome).toEqual({ ok: true, orderId: ORDER, version: 1, position: 42 });
+    const [request] = audited.requests;
+    expect(request).toMatchObject({
+      tenantId: TENANT,
+      streamName: `order-${ORDER}`,
+      expectedVersion: 'no-stream',
+      events: [
+        {
+          type: 'OrderCreated',
+          data: { orderId: ORDER, customerId: 'cust-1' },
+          metadata: {
+            tenantId: TENANT,
+            causationId: 'msg-1',
+            occurredAt: NOW,
+            traceparent: meta.traceparent,
+          },
+        },
+      ],
+      record: { action: 'order.create', requestId: 'msg-1', correlationId: 'corr-1', occurredAt: NOW },
+      quota: { metric: 'orders', limit: 7, at: new Date(NOW) },
+    });
+    expect(
+      request?.refusedRecord({ kind: 'quotaExceeded', code: 'quota-exceeded', detail: 'd' }),
+    ).toMatchObject({
+      action: 'order.create.refused',
+      newState: { order: null, refusal: { code: 'quota-exceeded' } },
+    });
+  });
+
+  it('charges no quota for adding an item, and appends after the recorded version', async () => {
+    const audited = new ScriptedAppend(appended);
+
+    await handle(addItem('EUR'), audited, [created]);
+
+    expect(audited.requests[0]?.quota).toBeUndefined();
+    expect(audited.requests[0]?.expectedVersion).toBe(1);
+  });
+
+  it("answers the port's refusal as a problem, with its headers", async () => {
+    const audited = new ScriptedAppend(async () => ({
+      ok: false,
+      refusal: {
+        kind: 'quotaExceeded',
+        code: 'quota-exceeded',
+        detail: 'used up',
+        headers: { 'retry-after': '9' },
+      },
+    }));
+
+    expect(await handle(createOrder, audited)).toEqual({
+      ok: false,
+      problem: { kind: 'quotaExceeded', detail: 'used up', headers: { 'retry-after': '9' } },
+    });
+  });
+
+  it('records a business refusal alone, without appending', async () => {
+    const audited = new ScriptedAppend(appended);
+
+    const outcome = await handle(addItem('EUR'), audited);
+
+    expect(outcome).toMatchObject({ ok: false, problem: { kind: 'notFound' } });
+    expect(audited.requests).toEqual([]);
+    expect(audited.refusals).toEqual([expect.objectContaining({ action: 'order.add-item.refused' })]);
+  });
+
+  it('answers unavailable, with the cause, when the change or its record cannot be written', async () => {
+    const down = new Error('audit insert refused');
+    const failing = new ScriptedAppend(() => Promise.reject(down));
+    const refusalUnrecorded = new ScriptedAppend(appended, true);
+
+    const failed = await handle(createOrder, failing);
+    const unrecorded = await handle(addItem('EUR'), refusalUnrecorded);
+
+    expect(failed).toEqual({
+      ok: false,
+      problem: { kind: 'unavailable', detail: expect.any(String) },
+      cause: down,
+    });
+    expect(unrecorded).toMatchObject({ ok: false, problem: { kind: 'unavailable' } });
+  });
+
+  it('decides again on a concurrent change, then refuses (and records) after three tries', async () => {
+    const conflict = () => Promise.reject(new WrongExpectedVersionError(TENANT, `order-${ORDER}`, 1, 2));
+    const flaky = new ScriptedAppend((_request, call) => (call < 3 ? conflict() : appended()));
+    const hopeless = new ScriptedAppend(conflict);
+
+    expect(await handle(addItem('EUR'), flaky, [created])).toMatchObject({ ok: true });
+    const refused = await handle(addItem('EUR'), hopeless, [created]);
+
+    expect(flaky.requests).toHaveLength(3);
+    expect(hopeless.requests).toHaveLength(3);
+    expect(refused).toMatchObject({ ok: false, problem: { kind: 'conflict' } });
+    expect(hopeless.refusals).toEqual([
+      expect.objectContaining({
+        action: 'order.add-item.refused',
+        newState: expect.objectContaining({
+          refusal: expect.objectContaining({ code: 'changed-concurrently' }),
+        }),
+      }),
+    ]);
+  });
+});

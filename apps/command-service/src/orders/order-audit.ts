@@ -1,0 +1,86 @@
+import type { AuditEntry, JsonValue } from '@platform/audit';
+import type { OrderCommand } from '@platform/contracts';
+import type { OrderState } from '@platform/orders-domain';
+import type { Refusal } from '../audited-append/refusal';
+import { assertNever } from './assert-never';
+
+/** The audit action of each order command (contract §8); a refused one adds `.refused`. */
+export const ORDER_AUDIT_ACTIONS: Readonly<Record<OrderCommand['type'], string>> = {
+  CreateOrder: 'order.create',
+  AddOrderItem: 'order.add-item',
+};
+
+export const REFUSED_SUFFIX = '.refused';
+
+export const orderTarget = (orderId: string): string => `order/${orderId}`;
+
+/** Who, which request, when: the same for every record of one command. */
+export interface OrderAuditContext {
+  readonly actor: string;
+  /** The command message's id. */
+  readonly requestId: string;
+  readonly correlationId: string;
+  readonly occurredAt: string;
+}
+
+/** An order's state as it goes into an audit record; `null` before it exists. */
+export function orderStateJson(state: OrderState): JsonValue {
+  switch (state.status) {
+    case 'empty':
+      return null;
+    case 'draft':
+      return {
+        status: state.status,
+        orderId: state.orderId,
+        customerId: state.customerId,
+        ...(state.currency !== undefined && { currency: state.currency }),
+        lines: state.lines.map(({ sku, quantity, unitPrice }) => ({
+          sku,
+          quantity,
+          unitPrice: { amount: unitPrice.amount, currency: unitPrice.currency },
+        })),
+      };
+    default:
+      return assertNever(state);
+  }
+}
+
+/** The record of an accepted command: the order before and after. */
+export function acceptedOrderEntry(
+  command: OrderCommand,
+  before: OrderState,
+  after: OrderState,
+  context: OrderAuditContext,
+): AuditEntry {
+  return {
+    ...context,
+    action: ORDER_AUDIT_ACTIONS[command.type],
+    target: orderTarget(command.data.orderId),
+    previousState: orderStateJson(before),
+    newState: orderStateJson(after),
+  };
+}
+
+/**
+ * The record of a refused command, which changed nothing: action `<action>.refused`, and previous
+ * state = new state = `{ order, refusal: { kind, code, detail } }` (the order as it is, `null` when
+ * it does not exist, and why the command was refused).
+ */
+export function refusedOrderEntry(
+  command: OrderCommand,
+  state: OrderState,
+  refusal: Refusal,
+  context: OrderAuditContext,
+): AuditEntry {
+  const unchanged = {
+    order: orderStateJson(state),
+    refusal: { kind: refusal.kind, code: refusal.code, detail: refusal.detail },
+  };
+  return {
+    ...context,
+    action: `${ORDER_AUDIT_ACTIONS[command.type]}${REFUSED_SUFFIX}`,
+    target: orderTarget(command.data.orderId),
+    previousState: unchanged,
+    newState: unchanged,
+  };
+}

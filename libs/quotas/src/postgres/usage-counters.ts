@@ -1,0 +1,147 @@
+import type { ClientBase, Pool } from 'pg';
+import { isUuid } from '@platform/contracts';
+import { monthlyPeriodOf, secondsUntilReset, type UsagePeriod } from '../usage-period';
+import { DEFAULT_SCHEMA, METRIC_PATTERN, assertSchemaName, migrationLockKey, schemaDdl } from './schema.sql';
+
+export interface UsageCountersOptions {
+  /** PostgreSQL schema holding the `usage` table; default `quotas`. */
+  readonly schema?: string;
+}
+
+/** One unit of `metric` for `tenantId`, in the UTC month of `at`, if fewer than `limit` are used. */
+export interface ConsumeRequest {
+  readonly tenantId: string;
+  readonly metric: string;
+  /** The plan's quota for the month: an integer >= 0. */
+  readonly limit: number;
+  /** When the unit is used (the command's time): picks the month. */
+  readonly at: Date;
+}
+
+export type ConsumeResult =
+  | {
+      readonly ok: true;
+      /** Units used this month, this one included. */
+      readonly used: number;
+      readonly limit: number;
+      readonly period: UsagePeriod;
+    }
+  | {
+      readonly ok: false;
+      /** Units used this month (none was taken). */
+      readonly used: number;
+      readonly limit: number;
+      readonly period: UsagePeriod;
+      /** Seconds until the next UTC month, when the counter starts again: a `Retry-After`. */
+      readonly retryAfterSeconds: number;
+    };
+
+/**
+ * Usage counters against plan quotas on PostgreSQL: one row per (tenant, UTC month, metric). A unit
+ * is taken by ONE conditional upsert (`used < limit`) inside the caller's transaction, so it commits
+ * or rolls back with the change it pays for, and concurrent consumers of one counter wait for each
+ * other on its row: between them they never take more than the limit.
+ *
+ * @example
+ * const counters = new UsageCounters(pool);
+ * await counters.migrate();
+ * const taken = await counters.consume(tx, { tenantId, metric: 'orders', limit: 1_000, at: new Date() });
+ * if (!taken.ok) return tooMany(taken.retryAfterSeconds); // and roll back / change nothing
+ * await counters.usage(tenantId, 'orders', new Date()); // 1
+ * await counters.purgeTenant(tenantId); // when the tenant is deleted
+ */
+export class UsageCounters {
+  private readonly schema: string;
+
+  constructor(
+    private readonly pool: Pool,
+    options: UsageCountersOptions = {},
+  ) {
+    this.schema = assertSchemaName(options.schema ?? DEFAULT_SCHEMA);
+  }
+
+  /** Creates or updates the schema. Idempotent; concurrent calls from several processes are safe. */
+  async migrate(): Promise<void> {
+    const client = await this.pool.connect();
+    let failed = false;
+    try {
+      await client.query('begin');
+      await client.query('select pg_advisory_xact_lock(hashtext($1))', [migrationLockKey(this.schema)]);
+      await client.query(schemaDdl(this.schema));
+      await client.query('commit');
+    } catch (error) {
+      failed = true;
+      await client.query('rollback').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release(failed);
+    }
+  }
+
+  /**
+   * Takes one unit if fewer than `limit` are used this month. Run it on the client of the
+   * transaction that makes the change it pays for: the counter's row stays locked until that
+   * transaction ends, and the unit is kept only if it commits. Throws a TypeError on an invalid
+   * request.
+   */
+  async consume(tx: ClientBase, request: ConsumeRequest): Promise<ConsumeResult> {
+    const { limit } = request;
+    if (!Number.isSafeInteger(limit) || limit < 0) {
+      throw new TypeError(`limit must be an integer >= 0; got ${String(limit)}`);
+    }
+    const period = monthlyPeriodOf(request.at);
+    const key = counterKey(request.tenantId, request.metric, period);
+    if (limit >= 1) {
+      const { rows } = await tx.query<{ used: string }>(
+        `insert into "${this.schema}".usage as u (tenant_id, period, metric, used) values ($1, $2, $3, 1)
+         on conflict (tenant_id, period, metric)
+           do update set used = u.used + 1, updated_at = now() where u.used < $4
+         returning used`,
+        [...key, limit],
+      );
+      const [row] = rows;
+      if (row !== undefined) return { ok: true, used: Number(row.used), limit, period };
+    }
+    const used = await this.read(tx, key);
+    return { ok: false, used, limit, period, retryAfterSeconds: secondsUntilReset(request.at) };
+  }
+
+  /** Units of `metric` the tenant used in the UTC month of `at` (0 when none). */
+  async usage(tenantId: string, metric: string, at: Date): Promise<number> {
+    return this.read(this.pool, counterKey(tenantId, metric, monthlyPeriodOf(at)));
+  }
+
+  /**
+   * Deletes every counter of a tenant (all months and metrics), e.g. when the tenant is deleted;
+   * inside the caller's transaction when `executor` is given. Returns the number of counters removed.
+   */
+  async purgeTenant(tenantId: string, executor?: ClientBase): Promise<number> {
+    const tenant = tenantIdOf(tenantId);
+    const { rowCount } = await (executor ?? this.pool).query(
+      `delete from "${this.schema}".usage where tenant_id = $1`,
+      [tenant],
+    );
+    return rowCount ?? 0;
+  }
+
+  private async read(executor: ClientBase | Pool, key: readonly string[]): Promise<number> {
+    const { rows } = await executor.query<{ used: string }>(
+      `select used from "${this.schema}".usage where tenant_id = $1 and period = $2 and metric = $3`,
+      [...key],
+    );
+    return Number(rows[0]?.used ?? 0);
+  }
+}
+
+/** The counter's primary key as query parameters; throws a TypeError on a bad tenant or metric. */
+function counterKey(tenantId: unknown, metric: unknown, period: UsagePeriod): [string, string, string] {
+  if (typeof metric !== 'string' || !METRIC_PATTERN.test(metric)) {
+    throw new TypeError(`metric must match ${String(METRIC_PATTERN)}; got ${JSON.stringify(metric)}`);
+  }
+  return [tenantIdOf(tenantId), period.start, metric];
+}
+
+function tenantIdOf(tenantId: unknown): string {
+  if (!isUuid(tenantId)) throw new TypeError(`tenantId must be a UUID; got ${JSON.stringify(tenantId)}`);
+  return tenantId.toLowerCase();
+}
