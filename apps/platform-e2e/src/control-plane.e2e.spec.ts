@@ -93,8 +93,23 @@ describe('control plane: tenants, manifests, API keys and webhooks over HTTP', (
   const lifecycle = (id: string, action: string, body?: unknown) =>
     api(gw, 'POST', `/v1/tenants/${id}/${action}`, { token: admin, ...(body !== undefined && { body }) });
 
-  it('drives a tenant through its lifecycle and purges it on deletion', async () => {
+  it('drives a tenant through its lifecycle and purges it on deletion, with a last webhook', async () => {
+    const receiver = await startReceiver();
+    try {
+      await lifecycleToDeletion(receiver);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  async function lifecycleToDeletion(receiver: Awaited<ReturnType<typeof startReceiver>>): Promise<void> {
     const id = await createTenant('life', { isolation: 'schema', plan: 'standard', region: 'us-east-1' });
+    const secret = `whsec_${randomBytes(32).toString('base64')}`;
+    const subscribed = await api(gw, 'POST', `/v1/tenants/${id}/webhooks`, {
+      token: admin,
+      body: { url: receiver.url, events: ['tenants.TenantDeleted'], secret },
+    });
+    expect(subscribed.status).toBe(201);
     const tenant = await api(gw, 'GET', `/v1/tenants/life-${suffix}`, { token: admin });
     expect(tenant.body).toMatchObject({
       id,
@@ -148,7 +163,21 @@ describe('control plane: tenants, manifests, API keys and webhooks over HTTP', (
       409,
       'conflict',
     );
-  });
+    // Its webhook got the deletion, signed, and nothing else: the last thing the platform sends it.
+    await eventually(() => expect(receiver.received).toHaveLength(1), {
+      what: 'the TenantDeleted webhook',
+      timeoutMs: 30_000,
+    });
+    const [last] = receiver.received;
+    const flat = Object.fromEntries(Object.entries(last?.headers ?? {}).map(([k, v]) => [k, String(v)]));
+    new Webhook(secret).verify(last?.body ?? '', flat);
+    expect(JSON.parse(last?.body ?? '{}')).toMatchObject({
+      type: 'tenants.TenantDeleted',
+      tenantId: id,
+      sequence: 1,
+      data: { status: 'deleted', purged: { events: expect.any(Number) } },
+    });
+  }
 
   it('keeps an audit trail that verifies, and refuses what the control plane must refuse', async () => {
     const id = await createTenant('audit');

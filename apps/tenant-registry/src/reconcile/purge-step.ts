@@ -1,4 +1,5 @@
 import { PLATFORM_TENANT_ID, type JsonValue } from '@platform/audit';
+import { ceTypeOf, messageDefinition } from '@platform/contracts';
 import type { ArchivedTenant } from '@platform/tenants-domain';
 import type { PurgeReport } from '../registry/tenant-record';
 import type { Caller } from '../tenants/caller';
@@ -6,12 +7,17 @@ import type { TenantChange } from '../tenants/tenant-commands';
 import { addToReport, summaryOf } from './purge-report';
 import type { ReconcileDeps } from './reconcile-deps';
 
+/** The `ce_type` of `TenantDeleted`, which webhook subscriptions name. */
+const TENANT_DELETED = ceTypeOf(messageDefinition('tenants', 'TenantDeleted'));
+
 /**
  * `archived → deleted`: purges what the tenant owns, step by step, saving after each step what it
  * removed (a retried step adds what was left), then records `TenantDeleted` with the summary:
  * 1. its events (its own streams; its lifecycle stream belongs to the platform and stays),
  * 2. its read models (schema, database, or rows),
- * 3. its webhook subscriptions, deliveries and dead letters,
+ * 3. its webhook deliveries and dead letters, and its subscriptions, except those that want its
+ *    last webhook (`TenantDeleted`): they are disabled, get that one delivery (enqueued with
+ *    `TenantDeleted` itself, in its transaction), and go when it is done (the dispatcher),
  * 4. its API keys (revoked, and the revocations announced to every service),
  * 5. its quota usage counters,
  * 6. its audit chain, which records on the platform chain what was purged.
@@ -38,10 +44,10 @@ export async function purgeStep(
   await save({ readModels: storage.objects, storage: storage.removed });
 
   const deadLetters = (await db.queue.listDeadLetters(id, { limit: 1000 })).length;
-  const webhooks = await db.queue.purgeTenant(id);
+  const webhooks = await db.queue.retireTenant(id, TENANT_DELETED);
   await save({
     deadLetters,
-    webhookSubscriptions: webhooks.subscriptions,
+    webhookSubscriptions: webhooks.subscriptions + webhooks.retiring,
     webhookDeliveries: webhooks.deliveries,
   });
 
@@ -68,7 +74,22 @@ export async function purgeStep(
     caller,
     {
       auditTenantId: PLATFORM_TENANT_ID,
-      within: (tx, deleted) => db.tenants.completeDeletion(tx, id, deleted.updatedAt),
+      within: async (tx, deleted, events) => {
+        await db.tenants.completeDeletion(tx, id, deleted.updatedAt);
+        // the tenant's last webhook, to the subscriptions kept for it: sent if and only if this commits
+        for (const event of events.filter((e) => e.type === 'TenantDeleted')) {
+          await db.queue.enqueueFarewell(
+            id,
+            {
+              id: event.eventId,
+              type: TENANT_DELETED,
+              data: event.data,
+              occurredAt: event.metadata.occurredAt,
+            },
+            { client: tx },
+          );
+        }
+      },
     },
   );
 }

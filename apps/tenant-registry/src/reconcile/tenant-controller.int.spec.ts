@@ -331,6 +331,18 @@ describe('TenantController on PostgreSQL and Kafka', () => {
       // Purged: its events, its storage, its webhooks, its keys (revoked, and announced), its audit chain.
       expect(await fixture.db.store.readStream(tenantId, 'order-1')).toEqual([]);
       expect(await tenantStorageReady(testInfra.databaseUrl, tenantId, 'schema')).toBe(false);
+      // ... but its webhook (all events) still owes it its last one, TenantDeleted, enqueued with it
+      const [retiring] = await fixture.db.subscriptions.list(tenantId, { includeDisabled: true });
+      expect(retiring).toMatchObject({ id: hook.ok ? hook.value.id : '', disabledAt: expect.any(Date) });
+      const [last] = await fixture.db.queue.listDeliveries(tenantId);
+      expect(last).toMatchObject({
+        eventType: 'tenants.TenantDeleted',
+        eventId: lifecycle.at(-1)?.eventId,
+        status: 'pending',
+      });
+      expect(await fixture.db.queue.listDeliveries(tenantId)).toHaveLength(1);
+      // once it is done (here: dead, the receiver is down), nothing of its webhooks is left
+      await dispatcher.dispatchDue();
       expect(await fixture.db.subscriptions.list(tenantId, { includeDisabled: true })).toEqual([]);
       expect(await fixture.db.queue.listDeliveries(tenantId)).toEqual([]);
       expect(await fixture.db.usage.usage(tenantId, 'orders', month)).toBe(0);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { tenantStreamName, type TenantCommand, type TenantEvent } from '@platform/contracts';
-import { WrongExpectedVersionError } from '@platform/event-store';
+import { WrongExpectedVersionError, type NewEvent } from '@platform/event-store';
 import { decide, evolve, type ExistingTenant, type TenantState } from '@platform/tenants-domain';
 import type { Condition } from '../registry/conditions';
 import type { RegistryDatabase } from '../registry/registry-database';
@@ -24,8 +24,11 @@ export type TenantChange =
   | { readonly ok: false; readonly refusal: Refusal };
 
 export interface ExecuteOptions {
-  /** Runs in the change's transaction once the record is written: the controller's bookkeeping. */
-  readonly within?: (tx: PoolClient, tenant: TenantRecord) => Promise<void>;
+  /**
+   * Runs in the change's transaction once the record is written (the controller's bookkeeping),
+   * with the events being appended.
+   */
+  readonly within?: (tx: PoolClient, tenant: TenantRecord, events: readonly NewEvent[]) => Promise<void>;
   /** Refines the conditions the events lead to (e.g. what exactly was provisioned). */
   readonly conditions?: (conditions: Condition[], now: string) => Condition[];
   /** Chain of the audit record; the tenant's own by default (its deletion goes to the platform's). */
@@ -116,7 +119,7 @@ export class TenantCommands {
         const lifecycle = events.reduce((list, event) => conditionsAfter(list, event, occurredAt), current);
         const conditions = options.conditions ? options.conditions(lifecycle, occurredAt) : lifecycle;
         const tenant = await this.db.tenants.upsert(tx, after, occurredAt, conditions);
-        await options.within?.(tx, tenant);
+        await options.within?.(tx, tenant, newEvents);
         return tenant;
       },
     );

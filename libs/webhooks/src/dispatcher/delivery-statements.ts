@@ -15,6 +15,8 @@ export interface ClaimedRow {
   attempts: number;
   url: string;
   secret: string;
+  /** The subscription is a deleted tenant's, kept only for its last webhook. */
+  retire_when_drained: boolean;
 }
 
 /**
@@ -43,7 +45,8 @@ with due as (
      set attempts = d.attempts + 1, next_attempt_at = $3, claim_token = $4, updated_at = $1
     from due, ${s}.subscriptions sub
    where d.id = due.id and sub.id = d.subscription_id
-  returning d.id, d.tenant_id, d.subscription_id, d.sequence, d.body, d.round, d.attempts, sub.url, sub.secret
+  returning d.id, d.tenant_id, d.subscription_id, d.sequence, d.body, d.round, d.attempts, sub.url, sub.secret,
+            sub.retire_when_drained
 ), started as (
   insert into ${s}.attempts (delivery_id, tenant_id, round, attempt_no, started_at)
   select id, tenant_id, round, attempts, $1 from claimed
@@ -96,4 +99,30 @@ update ${s}.deliveries
       now,
     ],
   };
+}
+
+/**
+ * Removes a retiring subscription (a deleted tenant's, kept for its last webhook) and everything of
+ * its deliveries, once none of them is pending; does nothing otherwise. Run in one transaction:
+ * the subscription's row lock orders concurrent dispatchers finishing its last deliveries.
+ */
+export async function removeIfRetiredAndDrained(
+  client: { query: (text: string, values: unknown[]) => Promise<{ rowCount: number | null }> },
+  s: string,
+  subscriptionId: string,
+): Promise<boolean> {
+  const drained = await client.query(
+    `select 1 from ${s}.subscriptions sub
+      where sub.id = $1 and sub.retire_when_drained
+        and not exists (select 1 from ${s}.deliveries d where d.subscription_id = sub.id and d.status = 'pending')
+      for update`,
+    [subscriptionId],
+  );
+  if ((drained.rowCount ?? 0) === 0) return false;
+  const ofItsDeliveries = `delivery_id in (select id from ${s}.deliveries where subscription_id = $1)`;
+  await client.query(`delete from ${s}.attempts where ${ofItsDeliveries}`, [subscriptionId]);
+  await client.query(`delete from ${s}.requeues where ${ofItsDeliveries}`, [subscriptionId]);
+  await client.query(`delete from ${s}.deliveries where subscription_id = $1`, [subscriptionId]);
+  await client.query(`delete from ${s}.subscriptions where id = $1`, [subscriptionId]);
+  return true;
 }

@@ -5,10 +5,16 @@ import type { Dispatcher } from 'undici';
 import { type BackoffPolicy, DEFAULT_BACKOFF, assertBackoffPolicy } from '../backoff';
 import { type Clock, type Random, mathRandom, systemClock } from '../clock';
 import { DEFAULT_SCHEMA, quoted } from '../postgres/schema.sql';
+import { inTransaction } from '../postgres/transaction';
 import { signatureHeaders } from '../signing';
 import { type WebhookLogger, type WebhookStoreOptions, silentLogger } from '../store-options';
 import { type PostResult, nextStep } from './attempt-outcome';
-import { type ClaimedRow, claimStatement, completeStatement } from './delivery-statements';
+import {
+  type ClaimedRow,
+  claimStatement,
+  completeStatement,
+  removeIfRetiredAndDrained,
+} from './delivery-statements';
 import { describeError, postWebhook } from './http-sender';
 import { deliveriesTotal, deliverySeconds } from './webhook-metrics';
 
@@ -158,6 +164,14 @@ export class WebhookDispatcher {
     const now = this.clock.now();
     const step = nextStep(result, claimed.attempts, this.backoff, now, this.random);
     await this.pool.query(completeStatement(this.s, claimed, token, result, step, latencyMs, now));
+    if (step.outcome !== 'retry' && claimed.retire_when_drained) {
+      // a deleted tenant's last webhook is done: its subscription goes (nothing if it is not retiring)
+      const removed = await inTransaction(this.pool, (client) =>
+        removeIfRetiredAndDrained(client, this.s, claimed.subscription_id),
+      );
+      if (removed)
+        this.logger.info(logFields(claimed), 'last webhook of a deleted tenant done: subscription removed');
+    }
 
     deliveriesTotal.inc({ outcome: step.outcome });
     deliverySeconds.observe({ outcome: step.outcome }, latencyMs / 1000);

@@ -39,6 +39,10 @@ create table if not exists ${s}.subscriptions (
 
 create index if not exists subscriptions_tenant_idx on ${s}.subscriptions (tenant_id, created_at);
 
+-- A deleted tenant's subscriptions that still owe it its last webhook (its deletion): disabled, and
+-- removed with their deliveries once none of those is pending (see WebhookQueue.retireTenant).
+alter table ${s}.subscriptions add column if not exists retire_when_drained boolean not null default false;
+
 -- One row per (subscription, event): the outbox and the retry queue. body is the exact JSON sent.
 -- claim_token marks the dispatcher holding the current attempt; next_attempt_at doubles as its lease.
 create table if not exists ${s}.deliveries (

@@ -25,10 +25,13 @@ export async function enqueueIn(
   event: WebhookEvent,
   occurredAt: string,
   now: Date,
+  to: 'active' | 'retiring' = 'active',
 ): Promise<EnqueuedDelivery[]> {
+  // 'retiring': the disabled subscriptions of a deleted tenant that still owe it its last webhook
+  const which = to === 'active' ? 'disabled_at is null' : 'retire_when_drained';
   const matching = await client.query<{ id: string }>(
     `select id from ${s}.subscriptions
-      where tenant_id = $1 and disabled_at is null and ($2 = any(event_types) or '*' = any(event_types))
+      where tenant_id = $1 and ${which} and ($2 = any(event_types) or '*' = any(event_types))
       order by id
       for update`,
     [tenantId, event.type],

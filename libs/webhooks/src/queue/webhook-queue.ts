@@ -83,6 +83,24 @@ export class WebhookQueue {
     return options.client ? work(options.client) : inTransaction(this.pool, work);
   }
 
+  /**
+   * The last webhook of a deleted tenant: enqueues `event` (its deletion) to the subscriptions that
+   * {@link retireTenant} kept for it, and only to those. Same idempotence and transaction rules as
+   * {@link enqueue}; the dispatcher removes each subscription once its deliveries are done.
+   */
+  async enqueueFarewell(
+    tenantId: string,
+    event: WebhookEvent,
+    options: { client?: Queryable } = {},
+  ): Promise<EnqueuedDelivery[]> {
+    assertTenantId(tenantId);
+    const occurredAt = checkEvent(event);
+    const now = this.clock.now();
+    const work = (client: Queryable) =>
+      enqueueIn(client, this.s, tenantId, event, occurredAt, now, 'retiring');
+    return options.client ? work(options.client) : inTransaction(this.pool, work);
+  }
+
   async getDelivery(tenantId: string, deliveryId: string): Promise<WebhookDelivery | undefined> {
     assertTenantId(tenantId);
     if (!isId(deliveryId)) return undefined;
@@ -178,6 +196,51 @@ export class WebhookQueue {
   }
 
   /** Deletes every webhook row of the tenant (for tenant deletion); returns how many of each went. */
+  /**
+   * Purges a tenant that is being deleted, except what its last webhook needs: its deliveries (dead
+   * letters included), their attempts and requeues, and every subscription that does not want
+   * `lastEventType` go now; those that do are disabled (no event reaches them any more but the one
+   * {@link enqueueFarewell} sends) and marked to be removed, with their deliveries, as soon as none is
+   * pending. Idempotent. `subscriptions` counts the removed ones, `retiring` the kept ones.
+   */
+  async retireTenant(
+    tenantId: string,
+    lastEventType: string,
+  ): Promise<{
+    subscriptions: number;
+    retiring: number;
+    deliveries: number;
+    attempts: number;
+    requeues: number;
+  }> {
+    assertTenantId(tenantId);
+    return inTransaction(this.pool, async (client) => {
+      const purge = async (table: string) =>
+        (await client.query(`delete from ${this.s}.${table} where tenant_id = $1`, [tenantId])).rowCount ?? 0;
+      const attempts = await purge('attempts');
+      const requeues = await purge('requeues');
+      const deliveries = await purge('deliveries');
+      const removed = await client.query(
+        `delete from ${this.s}.subscriptions
+          where tenant_id = $1 and not ($2 = any(event_types) or '*' = any(event_types))`,
+        [tenantId, lastEventType],
+      );
+      const retired = await client.query(
+        `update ${this.s}.subscriptions
+            set disabled_at = coalesce(disabled_at, $2), retire_when_drained = true
+          where tenant_id = $1`,
+        [tenantId, this.clock.now()],
+      );
+      return {
+        subscriptions: removed.rowCount ?? 0,
+        retiring: retired.rowCount ?? 0,
+        deliveries,
+        attempts,
+        requeues,
+      };
+    });
+  }
+
   async purgeTenant(
     tenantId: string,
   ): Promise<{ subscriptions: number; deliveries: number; attempts: number; requeues: number }> {
