@@ -13,6 +13,7 @@ import {
   SERVICE_LOGGER,
   ServiceKitModule,
 } from '@platform/service-kit';
+import { tenantStorageBytes } from '@platform/read-models';
 import { TenantDirectory } from '@platform/tenancy';
 import { WebhookDispatcher } from '@platform/webhooks';
 import { KafkaApiKeyAnnouncer } from './api-keys/api-key-announcer';
@@ -26,6 +27,7 @@ import { TenantLifecycleHttpController } from './http/tenant-lifecycle.http.cont
 import { TenantManifestHttpController } from './http/tenant-manifest.http.controller';
 import { TenantsHttpController } from './http/tenants.http.controller';
 import { WebhooksHttpController } from './http/webhooks.http.controller';
+import { StorageMeter } from './quotas/storage-meter';
 import { TenantController } from './reconcile/tenant-controller';
 import { readModelStorage } from './reconcile/tenant-storage.port';
 import { RegistryDatabase } from './registry/registry-database';
@@ -178,6 +180,21 @@ export class AppModule {
               pool: db.pool,
               logger: logger.child({ component: 'webhook-dispatcher' }),
             }),
+        },
+        {
+          provide: StorageMeter,
+          inject: [RegistryDatabase],
+          useFactory: (db: RegistryDatabase) =>
+            new StorageMeter(
+              {
+                db,
+                readModelBytes: (tenantId, isolation) =>
+                  tenantStorageBytes(config.DATABASE_URL, tenantId, isolation),
+                logger: logger.child({ component: 'storage-meter' }),
+                now: () => new Date(),
+              },
+              config.STORAGE_METER_INTERVAL_MS,
+            ),
         },
         PathTenants,
         WebhookEventsMessageController,

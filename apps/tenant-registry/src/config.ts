@@ -17,6 +17,8 @@ export const configSchema = z.object({
     .transform((value) => value.split(',')),
   /** How often the tenant controller looks for work (drafts to provision, tenants to purge), in ms. */
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(1_000),
+  /** How often every live tenant's storage is measured against its plan's quota, in ms. */
+  STORAGE_METER_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(300_000),
 });
 
 export type TenantRegistryConfig = z.infer<typeof configSchema>;

@@ -1,9 +1,14 @@
-// @platform/quotas: usage counters per tenant and UTC month, checked against plan quotas.
+// @platform/quotas: usage counters per tenant and UTC month, and measured gauges (storage), checked
+// against plan quotas.
 export { monthlyPeriodOf, secondsUntilReset, type UsagePeriod } from './usage-period';
 export { DEFAULT_SCHEMA as DEFAULT_QUOTAS_SCHEMA, METRIC_PATTERN } from './postgres/schema.sql';
 export {
   UsageCounters,
   type ConsumeRequest,
   type ConsumeResult,
+  type GaugeCheck,
   type UsageCountersOptions,
 } from './postgres/usage-counters';
+
+/** The gauge of a tenant's storage in bytes (events and read models), against `maxStorageMb`. */
+export const STORAGE_BYTES_METRIC = 'storage-bytes';

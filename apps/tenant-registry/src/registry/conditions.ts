@@ -1,5 +1,6 @@
 /**
- * One aspect of a tenant's progress, in the Kubernetes style: `Provisioned`, `Ready`, `Deleting`.
+ * One aspect of a tenant's progress, in the Kubernetes style: `Provisioned`, `Ready`, `Deleting`,
+ * `StorageWithinQuota`.
  * `lastTransitionTime` moves only when `status` changes; `attempts` counts the controller's tries.
  */
 export interface Condition {
@@ -11,7 +12,7 @@ export interface Condition {
   readonly attempts?: number;
 }
 
-export type ConditionType = 'Provisioned' | 'Ready' | 'Deleting';
+export type ConditionType = 'Provisioned' | 'Ready' | 'Deleting' | 'StorageWithinQuota';
 
 export type ConditionUpdate = Omit<Condition, 'lastTransitionTime'>;
 

@@ -105,6 +105,31 @@ describe('PostgresEventStore on PostgreSQL', () => {
     }
   });
 
+  it("measures a tenant's events and snapshots in bytes, and only its own", async () => {
+    const store = await createStore();
+    await store.migrate();
+    const [tenantId, other] = [randomUUID(), randomUUID()];
+    expect(await store.tenantStorageBytes(tenantId)).toBe(0);
+
+    await store.appendToStream(tenantId, 's', [newEvent(tenantId), newEvent(tenantId)], {
+      expectedVersion: 'no-stream',
+    });
+    const events = await store.tenantStorageBytes(tenantId);
+    await store.appendToStream(other, 's', [newEvent(other)], { expectedVersion: 'no-stream' });
+    await store.snapshotStore().save({
+      tenantId,
+      streamName: 's',
+      aggregateType: 'tested',
+      version: 2,
+      schemaVersion: 1,
+      state: { padding: 'x'.repeat(1_000) },
+    });
+
+    expect(events).toBeGreaterThan(0);
+    expect(await store.tenantStorageBytes(tenantId)).toBeGreaterThan(events + 1_000);
+    expect(await store.tenantStorageBytes(other)).toBeLessThan(events);
+  });
+
   it('answers ping, and closes the pool it created exactly once', async () => {
     const store = await createStore();
 

@@ -228,6 +228,25 @@ export class PostgresEventStore implements EventStore {
     return purgeTenant(this.executor, this.schema, tenantId);
   }
 
+  /**
+   * Bytes the tenant's events and snapshots take (the size of their rows; the shared indexes are not
+   * apportioned): what its storage quota counts of the event store.
+   */
+  async tenantStorageBytes(tenantId: string): Promise<number> {
+    assertTenantId(tenantId);
+    const { rows } = await this.executor.query<{ bytes: string }>(
+      {
+        text:
+          `select (select coalesce(sum(pg_column_size(e.*)), 0) from "${this.schema}".events e where e.tenant_id = $1)` +
+          ` + (select coalesce(sum(pg_column_size(s.*)), 0) from "${this.schema}".snapshots s where s.tenant_id = $1)` +
+          ' as bytes',
+        values: [tenantId],
+      },
+      tenantId,
+    );
+    return Number(rows[0]?.bytes ?? 0);
+  }
+
   /** Snapshots in this store's schema, on its pool, with its row-level security setting. */
   snapshotStore(): SnapshotStore {
     return new PostgresSnapshotStore(this.executor, this.schema);

@@ -37,5 +37,14 @@ create table if not exists ${s}.usage (
 
 comment on table ${s}.usage is
   'Usage per tenant, UTC month (first day) and metric, counted against plan quotas.';
+
+-- The last measured value of a tenant's gauges (e.g. storage-bytes), checked against plan quotas.
+create table if not exists ${s}.gauges (
+  tenant_id   uuid        not null,
+  metric      text        not null check (metric ~ '${METRIC_PATTERN.source}'),
+  value       bigint      not null check (value >= 0),
+  measured_at timestamptz not null,
+  primary key (tenant_id, metric)
+);
 `;
 }

@@ -148,6 +148,40 @@ describe('UsageCounters on PostgreSQL', () => {
     expect(await counters.usage(kept, 'orders', january)).toBe(1);
   });
 
+  it('keeps the last measure of a gauge per tenant and checks it against a limit', async () => {
+    const [tenantId, other] = [randomUUID(), randomUUID()];
+    const limit = { metric: 'storage-bytes', limit: 1_000 };
+
+    // never measured: within the quota
+    expect(await counters.checkGauge(undefined, { tenantId, ...limit })).toEqual({
+      ok: true,
+      value: 0,
+      limit: 1_000,
+    });
+    await counters.setGauge(tenantId, 'storage-bytes', 5_000, january);
+    await counters.setGauge(other, 'storage-bytes', 10, january);
+    expect(await counters.checkGauge(undefined, { tenantId, ...limit })).toEqual({
+      ok: false,
+      value: 5_000,
+      limit: 1_000,
+      measuredAt: january,
+    });
+    // a new measure replaces the last one; the other tenant is its own
+    await counters.setGauge(tenantId, 'storage-bytes', 900, february);
+    expect(await inTransaction((tx) => counters.checkGauge(tx, { tenantId, ...limit }))).toMatchObject({
+      ok: true,
+      value: 900,
+    });
+    expect(await counters.checkGauge(undefined, { tenantId: other, ...limit })).toMatchObject({ value: 10 });
+
+    // purged with the tenant's counters
+    await consume(request(tenantId, 5));
+    expect(await counters.purgeTenant(tenantId)).toBe(2);
+    expect(await counters.checkGauge(undefined, { tenantId, ...limit })).toMatchObject({ value: 0 });
+    expect(await counters.checkGauge(undefined, { tenantId: other, ...limit })).toMatchObject({ value: 10 });
+    await expect(counters.setGauge(tenantId, 'storage-bytes', -1, january)).rejects.toThrow(TypeError);
+  });
+
   it('refuses a bad tenant id, metric or limit before touching the database', async () => {
     const tenantId = randomUUID();
     await expect(consume({ ...request(tenantId, 1), tenantId: 'nope' })).rejects.toThrow(TypeError);

@@ -111,17 +111,53 @@ export class UsageCounters {
     return this.read(this.pool, counterKey(tenantId, metric, monthlyPeriodOf(at)));
   }
 
+  /** Records the measured value of one of the tenant's gauges (e.g. `storage-bytes`). */
+  async setGauge(tenantId: string, metric: string, value: number, measuredAt: Date): Promise<void> {
+    if (!Number.isSafeInteger(value) || value < 0) {
+      throw new TypeError(`a gauge value must be an integer >= 0; got ${String(value)}`);
+    }
+    await this.pool.query(
+      `insert into "${this.schema}".gauges as g (tenant_id, metric, value, measured_at) values ($1, $2, $3, $4)
+       on conflict (tenant_id, metric) do update set value = excluded.value, measured_at = excluded.measured_at`,
+      [...gaugeKey(tenantId, metric), value, measuredAt],
+    );
+  }
+
   /**
-   * Deletes every counter of a tenant (all months and metrics), e.g. when the tenant is deleted;
-   * inside the caller's transaction when `executor` is given. Returns the number of counters removed.
+   * Whether the gauge's last measured value is within `limit` (no measure yet: within). On the
+   * client of the transaction it guards, or on the pool.
+   */
+  async checkGauge(
+    executor: ClientBase | undefined,
+    request: { readonly tenantId: string; readonly metric: string; readonly limit: number },
+  ): Promise<GaugeCheck> {
+    const { rows } = await (executor ?? this.pool).query<{ value: string; measured_at: Date }>(
+      `select value, measured_at from "${this.schema}".gauges where tenant_id = $1 and metric = $2`,
+      [...gaugeKey(request.tenantId, request.metric)],
+    );
+    const [row] = rows;
+    const value = Number(row?.value ?? 0);
+    const limit = request.limit;
+    return value <= limit
+      ? { ok: true, value, limit }
+      : { ok: false, value, limit, measuredAt: row?.measured_at ?? new Date(0) };
+  }
+
+  /**
+   * Deletes every counter and gauge of a tenant (all months and metrics), e.g. when the tenant is
+   * deleted; inside the caller's transaction when `executor` is given. Returns the number removed.
    */
   async purgeTenant(tenantId: string, executor?: ClientBase): Promise<number> {
     const tenant = tenantIdOf(tenantId);
-    const { rowCount } = await (executor ?? this.pool).query(
-      `delete from "${this.schema}".usage where tenant_id = $1`,
-      [tenant],
-    );
-    return rowCount ?? 0;
+    let removed = 0;
+    for (const table of ['usage', 'gauges']) {
+      const { rowCount } = await (executor ?? this.pool).query(
+        `delete from "${this.schema}".${table} where tenant_id = $1`,
+        [tenant],
+      );
+      removed += rowCount ?? 0;
+    }
+    return removed;
   }
 
   private async read(executor: ClientBase | Pool, key: readonly string[]): Promise<number> {
@@ -131,6 +167,19 @@ export class UsageCounters {
     );
     return Number(rows[0]?.used ?? 0);
   }
+}
+
+/** The result of {@link UsageCounters.checkGauge}. */
+export type GaugeCheck =
+  | { readonly ok: true; readonly value: number; readonly limit: number }
+  | { readonly ok: false; readonly value: number; readonly limit: number; readonly measuredAt: Date };
+
+/** A gauge's primary key as query parameters; throws a TypeError on a bad tenant or metric. */
+function gaugeKey(tenantId: unknown, metric: unknown): [string, string] {
+  if (typeof metric !== 'string' || !METRIC_PATTERN.test(metric)) {
+    throw new TypeError(`metric must match ${String(METRIC_PATTERN)}; got ${JSON.stringify(metric)}`);
+  }
+  return [tenantIdOf(tenantId), metric];
 }
 
 /** The counter's primary key as query parameters; throws a TypeError on a bad tenant or metric. */

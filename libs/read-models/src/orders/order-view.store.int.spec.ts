@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { OrderEvent, TenantIsolation } from '@platform/contracts';
 import { testInfra } from '@platform/testing';
 import { createReadModelDataSource } from '../data-source';
-import { deprovisionTenantStorage, provisionTenantStorage, tenantStorageReady } from '../provisioning';
+import {
+  deprovisionTenantStorage,
+  provisionTenantStorage,
+  tenantStorageBytes,
+  tenantStorageReady,
+} from '../provisioning';
 import { TenantDataSources } from '../tenant-data-sources';
 import { RLS_ROLE, SHARED_SCHEMA } from '../tenant-storage';
 import { OrderViewStore } from './order-view.store';
@@ -72,6 +77,18 @@ describe.each(modes)('order read model, isolation %s, on real PostgreSQL', (isol
     expect(await store.apply(tenantB, createdId, created(orderId), at(1, 12))).toBe('applied');
     expect((await store.findOrder(tenantB, orderId))?.totalAmount).toBe('0.00');
     expect((await store.findOrder(tenantA, orderId))?.totalAmount).toBe('7.50');
+  });
+
+  it("measures a tenant's storage: more of its data takes more bytes", async () => {
+    const before = await tenantStorageBytes(url, tenantA, isolation);
+    const otherBefore = await tenantStorageBytes(url, tenantB, isolation);
+    for (let i = 0; i < 200; i++) {
+      await store.apply(tenantA, randomUUID(), created(randomUUID()), at(1, 1_000 + i));
+    }
+
+    expect(await tenantStorageBytes(url, tenantA, isolation)).toBeGreaterThan(before);
+    // in the shared schema only the tenant's own rows count (elsewhere B's storage is its own)
+    if (isolation === 'shared') expect(await tenantStorageBytes(url, tenantB, isolation)).toBe(otherBefore);
   });
 
   it('refuses a tenant the directory does not know', async () => {

@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import pino from 'pino';
+import type { TenantIsolation } from '@platform/contracts';
+import { STORAGE_BYTES_METRIC } from '@platform/quotas';
+import { createTenant, registryFixture, testCaller, type RegistryFixture } from '../testing/registry-fixture';
+import { StorageMeter } from './storage-meter';
+
+// The storage meter on a real PostgreSQL: it measures live tenants (their events in the store, their
+// read models through `readModelBytes`, here a stand-in the test sets), records the gauge the
+// command service checks, and shows the verdict in the tenant's conditions.
+
+const MIB = 1024 * 1024;
+
+describe('storage meter on PostgreSQL', () => {
+  let fixture: RegistryFixture;
+  const readModels = new Map<string, number>();
+  let meter: StorageMeter;
+
+  beforeAll(async () => {
+    fixture = await registryFixture();
+    meter = new StorageMeter(
+      {
+        db: fixture.db,
+        readModelBytes: async (tenantId: string, _isolation: TenantIsolation) =>
+          readModels.get(tenantId) ?? 0,
+        logger: pino({ level: 'silent' }),
+        now: () => new Date(),
+      },
+      60_000,
+    );
+  });
+  afterAll(() => fixture.close());
+
+  async function activeTenant(plan: 'free' | 'standard'): Promise<string> {
+    const created = await createTenant(fixture.commands, { plan, isolation: 'shared' });
+    await fixture.commands.execute(
+      { type: 'ActivateTenant', data: { tenantId: created.tenantId } },
+      testCaller(),
+    );
+    return created.tenantId;
+  }
+
+  const storageCondition = async (tenantId: string) =>
+    (await fixture.db.tenants.find(tenantId))?.conditions.find((c) => c.type === 'StorageWithinQuota');
+  const check = (tenantId: string, limitMb: number) =>
+    fixture.db.usage.checkGauge(undefined, { tenantId, metric: STORAGE_BYTES_METRIC, limit: limitMb * MIB });
+
+  it("records each live tenant's events plus read models, and flags one past its plan's quota", async () => {
+    const [small, big] = [await activeTenant('free'), await activeTenant('free')];
+    const eventBytes = await fixture.db.store.tenantStorageBytes(small);
+    readModels.set(small, 4_096);
+    readModels.set(big, 150 * MIB); // the free plan allows 100 MB
+
+    await meter.measureAll();
+
+    expect(await check(small, 100)).toEqual({ ok: true, value: eventBytes + 4_096, limit: 100 * MIB });
+    expect(await check(big, 100)).toMatchObject({ ok: false, value: 150 * MIB });
+    expect(await storageCondition(small)).toMatchObject({ status: 'True', reason: 'WithinQuota' });
+    expect(await storageCondition(big)).toMatchObject({
+      status: 'False',
+      reason: 'QuotaExceeded',
+      message: '150.0 MB of 100 MB (free plan)',
+    });
+
+    // back under the quota: the condition turns, and the gauge follows
+    readModels.set(big, 1_024);
+    await meter.measureAll();
+    expect(await storageCondition(big)).toMatchObject({ status: 'True', reason: 'WithinQuota' });
+    expect(await check(big, 100)).toMatchObject({ ok: true });
+  });
+
+  it('measures neither drafts nor archived tenants', async () => {
+    const draft = await createTenant(fixture.commands, { plan: 'free', isolation: 'shared' });
+    const archived = await activeTenant('standard');
+    await fixture.commands.execute({ type: 'ArchiveTenant', data: { tenantId: archived } }, testCaller());
+    readModels.set(draft.tenantId, 500 * MIB);
+    readModels.set(archived, 500 * MIB);
+
+    await meter.measureAll();
+
+    expect(await check(draft.tenantId, 1)).toMatchObject({ ok: true, value: 0 });
+    expect(await check(archived, 1)).toMatchObject({ ok: true, value: 0 });
+    expect(await check(randomUUID(), 1)).toMatchObject({ ok: true, value: 0 });
+  });
+});
