@@ -28,6 +28,12 @@ export interface CloudEventAttributes {
   readonly actor?: string;
   /** `ce_replyto`: topic where the sender waits for the outcome of a command. */
   readonly replyTo?: string;
+  /**
+   * `ce_ifmatch`: a command's precondition on the aggregate's version, with the syntax and meaning
+   * of HTTP `If-Match` (`"3"`, `"3", "4"` or `*`; see `parseEntityTagCondition`). Commands only;
+   * the consumer validates it (a malformed one is refused as a 400, not dead-lettered).
+   */
+  readonly ifMatch?: string;
   readonly traceparent?: string;
   readonly tracestate?: string;
 }
@@ -56,6 +62,7 @@ export function encodeCloudEventHeaders(attributes: CloudEventAttributes): Recor
   if (attributes.position !== undefined) headers.ce_position = String(attributes.position);
   if (attributes.actor !== undefined) headers.ce_actor = attributes.actor;
   if (attributes.replyTo !== undefined) headers.ce_replyto = attributes.replyTo;
+  if (attributes.ifMatch !== undefined) headers.ce_ifmatch = attributes.ifMatch;
   if (attributes.traceparent !== undefined) headers.traceparent = attributes.traceparent;
   if (attributes.tracestate !== undefined) headers.tracestate = attributes.tracestate;
   return headers;
@@ -133,6 +140,7 @@ export function decodeCloudEventHeaders(headers: RawHeaders): DecodeResult {
 
   const actor = optional('ce_actor');
   const replyTo = optional('ce_replyto');
+  const ifMatch = optional('ce_ifmatch');
   const traceparent = optional('traceparent');
   const tracestate = optional('tracestate');
   return {
@@ -151,6 +159,7 @@ export function decodeCloudEventHeaders(headers: RawHeaders): DecodeResult {
       ...(position !== undefined && { position }),
       ...(actor !== undefined && { actor }),
       ...(replyTo !== undefined && { replyTo }),
+      ...(ifMatch !== undefined && { ifMatch }),
       ...(traceparent !== undefined && { traceparent }),
       ...(tracestate !== undefined && { tracestate }),
     },

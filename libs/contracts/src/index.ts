@@ -13,5 +13,6 @@ export * from './tenants/tenants.commands';
 export * from './tenants/tenants.lifecycle';
 export * from './tenants/plans';
 export * from './validation';
+export * from './preconditions';
 export * from './routes';
 export * from './decider';

@@ -4,7 +4,8 @@ import { WrongExpectedVersionError, type EventStore } from '@platform/event-stor
 import type { Logger } from '@platform/observability';
 import type { UsageCounters } from '@platform/quotas';
 import type { AuditedAppend, AuditedAppendOutcome, AuditedAppendRequest } from './audited-append.port';
-import { quotaExceeded, type Refusal } from './refusal';
+import { admit } from './admission';
+import type { Refusal } from './refusal';
 
 /**
  * {@link AuditedAppend} for a store that cannot join a PostgreSQL transaction (EventStoreDB): the
@@ -21,18 +22,12 @@ export class AuditFirstAuditedAppend implements AuditedAppend {
   ) {}
 
   async append(request: AuditedAppendRequest): Promise<AuditedAppendOutcome> {
-    const { tenantId, streamName, events, expectedVersion, quota } = request;
+    const { tenantId, streamName, events, expectedVersion } = request;
     const { result: admitted } = await this.audit.withAudit(
       tenantId,
       (outcome: { ok: true } | { ok: false; refusal: Refusal }) =>
         outcome.ok ? request.record : request.refusedRecord(outcome.refusal),
-      async (tx: PoolClient) => {
-        if (!quota) return { ok: true as const };
-        const taken = await this.usage.consume(tx, { tenantId, ...quota });
-        return taken.ok
-          ? { ok: true as const }
-          : { ok: false as const, refusal: quotaExceeded(quota.metric, taken) };
-      },
+      (tx: PoolClient) => admit(tx, this.usage, request),
     );
     if (!admitted.ok) return admitted;
     try {

@@ -26,6 +26,8 @@ export interface AuditedAppendRequest {
   readonly refusedRecord: (refusal: Refusal) => AuditEntry;
   /** The quota unit the change costs; none when absent. */
   readonly quota?: QuotaCharge;
+  /** The plan's storage in bytes: the change is refused while the tenant's last measure is past it. */
+  readonly storageLimitBytes?: number;
 }
 
 export type AuditedAppendOutcome =

@@ -3,7 +3,7 @@ import type { AuditEntry, AuditLog } from '@platform/audit';
 import type { PostgresEventStore } from '@platform/event-store';
 import type { UsageCounters } from '@platform/quotas';
 import type { AuditedAppend, AuditedAppendOutcome, AuditedAppendRequest } from './audited-append.port';
-import { quotaExceeded } from './refusal';
+import { admit } from './admission';
 
 /**
  * {@link AuditedAppend} on the PostgreSQL event store: the quota unit, the events (`appendWithin`)
@@ -18,16 +18,14 @@ export class PostgresAuditedAppend implements AuditedAppend {
   ) {}
 
   async append(request: AuditedAppendRequest): Promise<AuditedAppendOutcome> {
-    const { tenantId, streamName, events, expectedVersion, quota } = request;
+    const { tenantId, streamName, events, expectedVersion } = request;
     const { result } = await this.audit.withAudit(
       tenantId,
       (outcome: AuditedAppendOutcome) =>
         outcome.ok ? request.record : request.refusedRecord(outcome.refusal),
       async (tx: PoolClient): Promise<AuditedAppendOutcome> => {
-        if (quota) {
-          const taken = await this.usage.consume(tx, { tenantId, ...quota });
-          if (!taken.ok) return { ok: false, refusal: quotaExceeded(quota.metric, taken) };
-        }
+        const admitted = await admit(tx, this.usage, request);
+        if (!admitted.ok) return admitted;
         const appended = await this.store.appendWithin(tx, tenantId, streamName, events, { expectedVersion });
         return { ok: true, result: appended };
       },

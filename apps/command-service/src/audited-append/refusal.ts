@@ -1,5 +1,5 @@
 import type { ProblemData, ProblemKind } from '@platform/contracts';
-import type { ConsumeResult } from '@platform/quotas';
+import type { ConsumeResult, GaugeCheck } from '@platform/quotas';
 
 /**
  * An expected failure of a command, as a value: a domain rejection (its `kind` is a problem kind)
@@ -37,5 +37,24 @@ export function quotaExceeded(metric: string, refused: Extract<ConsumeResult, { 
       'ratelimit-policy': `${name};q=${limit};w=${monthSeconds}`,
       ratelimit: `${name};r=0;t=${retryAfterSeconds}`,
     },
+  };
+}
+
+/** How long a write refused for storage is told to wait: the storage is measured again meanwhile. */
+export const STORAGE_RETRY_AFTER_SECONDS = 300;
+
+/**
+ * The tenant's last measured storage is past its plan's: 429 `quota-exceeded` until data is deleted
+ * or the plan changes (and the storage meter measures again).
+ */
+export function storageQuotaExceeded(check: Extract<GaugeCheck, { ok: false }>): Refusal {
+  const mb = (bytes: number): string => (bytes / (1024 * 1024)).toFixed(1);
+  return {
+    kind: 'quotaExceeded',
+    code: 'storage-quota-exceeded',
+    detail:
+      `the plan allows ${mb(check.limit)} MB of storage and ${mb(check.value)} MB were measured at ` +
+      `${check.measuredAt.toISOString()}; delete data or change the plan`,
+    headers: { 'retry-after': String(STORAGE_RETRY_AFTER_SECONDS) },
   };
 }

@@ -1,10 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { orderStreamName, type OrderCommand } from '@platform/contracts';
+import { atVersion, orderStreamName, type OrderCommand } from '@platform/contracts';
+import { STORAGE_BYTES_METRIC } from '@platform/quotas';
 import { AuditFirstAuditedAppend } from '../audited-append/audit-first-audited-append';
 import type { AuditedAppend } from '../audited-append/audited-append.port';
 import { PostgresAuditedAppend } from '../audited-append/postgres-audited-append';
 import { startCommandPostgres, type CommandPostgres } from '../testing/postgres-fixture';
-import { handleOrderCommand, type CommandMetadata, type CommandOutcome } from './handle-order-command';
+import {
+  handleOrderCommand,
+  type CommandMetadata,
+  type CommandOutcome,
+  type OrderCommandPorts,
+} from './handle-order-command';
 import { ORDERS_METRIC, type OrderLimits } from './order-quota';
 
 // Every order command leaves a record on its tenant's audit chain (contract §8) and CreateOrder is
@@ -33,7 +39,7 @@ const adapters: [string, Adapter][] = [
 
 const JANUARY = '2026-01-20T10:00:00.000Z';
 const FEBRUARY = '2026-02-01T00:00:00.000Z';
-const PLENTY: OrderLimits = { maxOrdersPerMonth: 1_000 };
+const PLENTY: OrderLimits = { maxOrdersPerMonth: 1_000, maxStorageBytes: 1024 ** 4 };
 
 const createOrder = (orderId = randomUUID()): OrderCommand => ({
   type: 'CreateOrder',
@@ -68,10 +74,15 @@ describe.each(adapters)('handleOrderCommand, audited (%s)', (_name, adapter) => 
   const run = (
     tenantId: string,
     command: OrderCommand,
-    options: { via?: AuditedAppend; limits?: OrderLimits; meta?: CommandMetadata } = {},
+    options: {
+      via?: AuditedAppend;
+      limits?: OrderLimits;
+      meta?: CommandMetadata;
+      store?: OrderCommandPorts['store'];
+    } = {},
   ): Promise<CommandOutcome> =>
     handleOrderCommand(
-      { store: db.store, audited: options.via ?? audited },
+      { store: options.store ?? db.store, audited: options.via ?? audited },
       command,
       options.meta ?? metaFor(tenantId),
       options.limits ?? PLENTY,
@@ -186,6 +197,99 @@ describe.each(adapters)('handleOrderCommand, audited (%s)', (_name, adapter) => 
     expect((await chainOf(tenantId)).map((r) => r.action)).toEqual(['order.create']);
   });
 
+  describe('If-Match (ce_ifmatch, ADR 0011)', () => {
+    const ifMatch = (tenantId: string, version: number): { meta: CommandMetadata } => ({
+      meta: { ...metaFor(tenantId), ifMatch: atVersion(version) },
+    });
+
+    it('appends when If-Match names the current version, and refuses a stale one with 412, recorded', async () => {
+      const tenantId = randomUUID();
+      const orderId = randomUUID();
+      await run(tenantId, createOrder(orderId));
+
+      const current = await run(tenantId, addItem(orderId), ifMatch(tenantId, 1));
+      const staleMeta = ifMatch(tenantId, 1);
+      const stale = await run(tenantId, addItem(orderId), staleMeta);
+
+      expect(current).toMatchObject({ ok: true, version: 2 });
+      expect(stale).toEqual({
+        ok: false,
+        problem: {
+          kind: 'versionMismatch',
+          detail: 'the order is at version 2 (ETag "2"); If-Match: "1" does not match',
+        },
+      });
+      expect(await streamOf(tenantId, orderId)).toHaveLength(2);
+      const chain = await chainOf(tenantId);
+      expect(chain.map((r) => r.action)).toEqual([
+        'order.create',
+        'order.add-item',
+        'order.add-item.refused',
+      ]);
+      const refusal = {
+        order: chain[1]?.newState,
+        refusal: {
+          kind: 'versionMismatch',
+          code: 'version-mismatch',
+          detail: expect.stringContaining('"1"'),
+        },
+      };
+      expect(chain[2]).toMatchObject({
+        actor: 'user:alice',
+        target: `order/${orderId}`,
+        previousState: refusal,
+        newState: refusal,
+        requestId: staleMeta.meta.causationId,
+        correlationId: staleMeta.meta.correlationId,
+      });
+      expect(await db.audit.verify(tenantId)).toEqual({ valid: true, checked: 3 });
+    });
+
+    it('refuses If-Match: * on a create (a new order never matches), and records it', async () => {
+      const tenantId = randomUUID();
+      const orderId = randomUUID();
+
+      const refused = await run(tenantId, createOrder(orderId), {
+        meta: { ...metaFor(tenantId), ifMatch: { kind: 'any' } },
+      });
+
+      expect(refused).toMatchObject({ ok: false, problem: { kind: 'versionMismatch' } });
+      expect(await streamOf(tenantId, orderId)).toEqual([]);
+      expect(await db.usage.usage(tenantId, ORDERS_METRIC, new Date(JANUARY))).toBe(0);
+      expect((await chainOf(tenantId)).map((r) => r.action)).toEqual(['order.create.refused']);
+    });
+
+    it('answers 412 when the order changes between the read that matched and the append', async () => {
+      const tenantId = randomUUID();
+      const orderId = randomUUID();
+      await run(tenantId, createOrder(orderId));
+      let interfered = false;
+      // Another writer's command lands right after this one read the order at version 1.
+      const racing: OrderCommandPorts['store'] = {
+        readStream: async (tenant, stream) => {
+          const events = await db.store.readStream(tenant, stream);
+          if (!interfered) {
+            interfered = true;
+            expect(await run(tenantId, addItem(orderId))).toMatchObject({ ok: true, version: 2 });
+          }
+          return events;
+        },
+      };
+
+      const outcome = await run(tenantId, addItem(orderId), { ...ifMatch(tenantId, 1), store: racing });
+
+      expect(interfered).toBe(true);
+      expect(outcome).toMatchObject({ ok: false, problem: { kind: 'versionMismatch' } });
+      expect(await streamOf(tenantId, orderId)).toHaveLength(2);
+      const last = (await chainOf(tenantId)).at(-1);
+      expect(last).toMatchObject({
+        action: 'order.add-item.refused',
+        newState: { refusal: { code: 'version-mismatch', detail: expect.stringMatching(/version 2/) } },
+      });
+      expect(await db.audit.verify(tenantId)).toMatchObject({ valid: true });
+    });
+  });
+
   it("keeps each tenant's records on its own chain", async () => {
     const [tenantA, tenantB] = [randomUUID(), randomUUID()];
     const orderA = randomUUID();
@@ -204,7 +308,7 @@ describe.each(adapters)('handleOrderCommand, audited (%s)', (_name, adapter) => 
 
   it("holds CreateOrder to the plan's monthly quota: 429 with Retry-After until the next UTC month", async () => {
     const tenantId = randomUUID();
-    const limits = { maxOrdersPerMonth: 2 };
+    const limits = { maxOrdersPerMonth: 2, maxStorageBytes: 1024 ** 4 };
     const [first, second, third] = [randomUUID(), randomUUID(), randomUUID()];
     await run(tenantId, createOrder(first), { limits });
     await run(tenantId, createOrder(second), { limits });
@@ -239,9 +343,39 @@ describe.each(adapters)('handleOrderCommand, audited (%s)', (_name, adapter) => 
     expect(nextMonth).toMatchObject({ ok: true });
   });
 
+  it("refuses every write while the tenant's last measured storage is past its plan's", async () => {
+    const [tenantId, other] = [randomUUID(), randomUUID()];
+    const limits = { maxOrdersPerMonth: 100, maxStorageBytes: 1_000_000 };
+    const orderId = randomUUID();
+    await run(tenantId, createOrder(orderId), { limits });
+    await db.usage.setGauge(tenantId, STORAGE_BYTES_METRIC, 1_500_000, new Date(JANUARY));
+    await db.usage.setGauge(other, STORAGE_BYTES_METRIC, 10, new Date(JANUARY));
+
+    const refused = await run(tenantId, addItem(orderId), { limits });
+
+    expect(refused).toEqual({
+      ok: false,
+      problem: {
+        kind: 'quotaExceeded',
+        detail: expect.stringContaining('1.0 MB of storage and 1.4 MB were measured'),
+        headers: { 'retry-after': '300' },
+      },
+    });
+    expect(await run(tenantId, createOrder(), { limits })).toMatchObject({ ok: false });
+    expect((await streamOf(tenantId, orderId)).map((e) => e.type)).toEqual(['OrderCreated']);
+    expect((await chainOf(tenantId)).at(-2)).toMatchObject({
+      action: 'order.add-item.refused',
+      newState: { refusal: { kind: 'quotaExceeded', code: 'storage-quota-exceeded' } },
+    });
+    // another tenant within its storage writes; measured back under, the tenant writes again
+    expect(await run(other, createOrder(), { limits })).toMatchObject({ ok: true });
+    await db.usage.setGauge(tenantId, STORAGE_BYTES_METRIC, 900_000, new Date(JANUARY));
+    expect(await run(tenantId, addItem(orderId), { limits })).toMatchObject({ ok: true });
+  });
+
   it('lets exactly the limit through when creates race at the limit, and records every one', async () => {
     const tenantId = randomUUID();
-    const limits = { maxOrdersPerMonth: 3 };
+    const limits = { maxOrdersPerMonth: 3, maxStorageBytes: 1024 ** 4 };
 
     const outcomes = await Promise.all(
       Array.from({ length: 8 }, () => run(tenantId, createOrder(), { limits })),

@@ -1,5 +1,5 @@
 import type { AuditEntry } from '@platform/audit';
-import type { OrderCommand } from '@platform/contracts';
+import { atVersion, type EntityTagCondition, type OrderCommand } from '@platform/contracts';
 import { WrongExpectedVersionError, type RecordedEvent } from '@platform/event-store';
 import type {
   AuditedAppend,
@@ -67,6 +67,7 @@ const appended = async (): Promise<AuditedAppendOutcome> => ({
 const handle = (command: OrderCommand, audited: AuditedAppend, events: RecordedEvent[] = [], max = 10) =>
   handleOrderCommand({ store: { readStream: async () => events }, audited }, command, meta, {
     maxOrdersPerMonth: max,
+    maxStorageBytes: 1024 ** 4,
   });
 
 describe('handleOrderCommand', () => {
@@ -175,5 +176,99 @@ describe('handleOrderCommand', () => {
         }),
       }),
     ]);
+  });
+});
+
+describe('handleOrderCommand with If-Match (ce_ifmatch)', () => {
+  const added = recorded(
+    'OrderItemAdded',
+    { orderId: ORDER, sku: 'SKU-1', quantity: 1, unitPrice: { amount: '1.00', currency: 'EUR' } },
+    2,
+  );
+  const conditional = (
+    ifMatch: EntityTagCondition,
+    command: OrderCommand,
+    audited: AuditedAppend,
+    reads: RecordedEvent[][],
+  ) => {
+    let read = 0;
+    return handleOrderCommand(
+      {
+        store: { readStream: async () => reads[Math.min(read++, reads.length - 1)] ?? [] },
+        audited,
+      },
+      command,
+      { ...meta, ifMatch },
+      { maxOrdersPerMonth: 10, maxStorageBytes: 1024 ** 4 },
+    );
+  };
+
+  it('appends at the version If-Match names, when it is the current one', async () => {
+    const audited = new ScriptedAppend(appended);
+
+    const outcome = await conditional(atVersion(1), addItem('EUR'), audited, [[created]]);
+
+    expect(outcome).toMatchObject({ ok: true });
+    expect(audited.requests.map((r) => r.expectedVersion)).toEqual([1]);
+  });
+
+  it('refuses a stale version with versionMismatch (412), appends nothing, and records the refusal', async () => {
+    const audited = new ScriptedAppend(appended);
+
+    const outcome = await conditional(atVersion(1), addItem('EUR'), audited, [[created, added]]);
+
+    expect(outcome).toEqual({
+      ok: false,
+      problem: {
+        kind: 'versionMismatch',
+        detail: 'the order is at version 2 (ETag "2"); If-Match: "1" does not match',
+      },
+    });
+    expect(audited.requests).toEqual([]);
+    expect(audited.refusals).toEqual([
+      expect.objectContaining({
+        action: 'order.add-item.refused',
+        newState: expect.objectContaining({
+          refusal: expect.objectContaining({ kind: 'versionMismatch', code: 'version-mismatch' }),
+        }),
+      }),
+    ]);
+  });
+
+  it('checks the precondition before the business rules', async () => {
+    const audited = new ScriptedAppend(appended);
+
+    // A currency mismatch too, but the stale version is what the requester must learn first.
+    const outcome = await conditional(atVersion(1), addItem('USD'), audited, [[created, added]]);
+
+    expect(outcome).toMatchObject({ ok: false, problem: { kind: 'versionMismatch' } });
+  });
+
+  it('answers a concurrent change between read and append with 412, without a second append', async () => {
+    const conflict = () => Promise.reject(new WrongExpectedVersionError(TENANT, `order-${ORDER}`, 1, 2));
+    const audited = new ScriptedAppend(conflict);
+
+    // Read at version 1 (matches), the append finds version 2, the re-read too.
+    const outcome = await conditional(atVersion(1), addItem('EUR'), audited, [[created], [created, added]]);
+
+    expect(outcome).toMatchObject({ ok: false, problem: { kind: 'versionMismatch' } });
+    expect(audited.requests).toHaveLength(1);
+    expect(audited.refusals.map((r) => (r.newState as { refusal: { code: string } }).refusal.code)).toEqual([
+      'version-mismatch',
+    ]);
+  });
+
+  it('takes * as "the order exists": it holds for an order, never for a new one', async () => {
+    const audited = new ScriptedAppend(appended);
+
+    const onExisting = await conditional({ kind: 'any' }, addItem('EUR'), audited, [[created]]);
+    const onMissing = await conditional({ kind: 'any' }, addItem('EUR'), audited, [[]]);
+    const onCreate = await conditional({ kind: 'any' }, createOrder, audited, [[]]);
+
+    expect(onExisting).toMatchObject({ ok: true });
+    expect(onMissing).toMatchObject({ ok: false, problem: { kind: 'versionMismatch' } });
+    expect(onCreate).toMatchObject({ ok: false, problem: { kind: 'versionMismatch' } });
+    expect(audited.requests).toHaveLength(1);
+    expect(audited.refusals.map((r) => r.action)).toEqual(['order.add-item.refused', 'order.create.refused']);
   });
 });

@@ -1,6 +1,9 @@
 import {
+  ifMatchHolds,
   messageDefinition,
   orderStreamName,
+  versionMismatchDetail,
+  type EntityTagCondition,
   type OrderCommand,
   type OrderEvent,
   type ProblemData,
@@ -26,6 +29,11 @@ export interface CommandMetadata {
   readonly now: () => string;
   readonly newId: () => string;
   readonly traceparent?: string;
+  /**
+   * The requester's precondition on the order's version (`ce_ifmatch`, from HTTP `If-Match`):
+   * checked against the stream as loaded, and held by the append's expected version (ADR 0011).
+   */
+  readonly ifMatch?: EntityTagCondition;
 }
 
 /** Where the handler reads the order (`store`) and how it appends and audits it (`audited`). */
@@ -56,7 +64,11 @@ const MAX_CONFLICT_RETRIES = 3;
  * audit record on its tenant's chain (contract §8): an accepted one with its events, through the
  * {@link AuditedAppend} port, together with the quota unit it costs (`limits`); a refused one on
  * its own, changing nothing. A concurrent writer (wrong expected version) makes it re-read and
- * decide again, a few times at most.
+ * decide again, a few times at most. With an `If-Match` (`meta.ifMatch`) the precondition is
+ * checked first, on every read: a stale version is refused (`versionMismatch`, 412, recorded like
+ * any refusal). A concurrent change between read and append fails the append (its expected version
+ * is the one checked); the re-read then finds a version `If-Match: "<version>"` no longer names: a
+ * 412, not a silent retry. (`If-Match: *` still holds on the re-read: the order exists.)
  */
 export async function handleOrderCommand(
   ports: OrderCommandPorts,
@@ -78,6 +90,10 @@ export async function handleOrderCommand(
       correlationId: meta.correlationId,
       occurredAt,
     };
+    const version = recorded.length;
+    if (meta.ifMatch !== undefined && !ifMatchHolds(meta.ifMatch, version)) {
+      return refuse(ports, meta.tenantId, versionMismatch(meta.ifMatch, version), command, state, audit);
+    }
     const decision = decide(command, state);
     if (!decision.ok) return refuse(ports, meta.tenantId, decision.rejection, command, state, audit);
     const after = decision.events.reduce(evolve, state);
@@ -87,10 +103,12 @@ export async function handleOrderCommand(
         tenantId: meta.tenantId,
         streamName: stream,
         events: toNewEvents(decision.events, meta, occurredAt),
-        expectedVersion: recorded.length === 0 ? 'no-stream' : recorded.length,
+        // The version the precondition (if any) was checked against: the append holds it.
+        expectedVersion: version === 0 ? 'no-stream' : version,
         record: acceptedOrderEntry(command, state, after, audit),
         refusedRecord: (refusal) => refusedOrderEntry(command, state, refusal, audit),
         ...(quota && { quota }),
+        storageLimitBytes: limits.maxStorageBytes,
       });
       if (!outcome.ok) return { ok: false, problem: refusalProblem(outcome.refusal) };
       return {
@@ -113,6 +131,12 @@ const changedConcurrently: Refusal = {
   code: 'changed-concurrently',
   detail: 'the order changed concurrently; retry',
 };
+
+const versionMismatch = (ifMatch: EntityTagCondition, version: number): Refusal => ({
+  kind: 'versionMismatch',
+  code: 'version-mismatch',
+  detail: versionMismatchDetail('the order', ifMatch, version),
+});
 
 /** Records the refusal on the tenant's chain, then answers with it. */
 async function refuse(

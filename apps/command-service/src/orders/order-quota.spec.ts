@@ -7,9 +7,12 @@ const at = new Date('2026-01-20T10:00:00.000Z');
 
 describe('order quotas', () => {
   it.each(['free', 'standard', 'enterprise'] as const)(
-    "reads the %s plan's orders per month from PLANS",
+    "reads the %s plan's orders per month and storage from PLANS",
     (plan) => {
-      expect(orderLimitsOf(plan)).toEqual({ maxOrdersPerMonth: PLANS[plan].quotas.maxOrdersPerMonth });
+      expect(orderLimitsOf(plan)).toEqual({
+        maxOrdersPerMonth: PLANS[plan].quotas.maxOrdersPerMonth,
+        maxStorageBytes: PLANS[plan].quotas.maxStorageMb * 1024 * 1024,
+      });
     },
   );
 
@@ -20,11 +23,11 @@ describe('order quotas', () => {
       data: { orderId: ORDER, sku: 'A', quantity: 1, unitPrice: { amount: '1.00', currency: 'EUR' } },
     };
 
-    expect(quotaChargeOf(create, { maxOrdersPerMonth: 5 }, at)).toEqual({
+    expect(quotaChargeOf(create, { maxOrdersPerMonth: 5, maxStorageBytes: 1024 }, at)).toEqual({
       metric: ORDERS_METRIC,
       limit: 5,
       at,
     });
-    expect(quotaChargeOf(add, { maxOrdersPerMonth: 5 }, at)).toBeUndefined();
+    expect(quotaChargeOf(add, { maxOrdersPerMonth: 5, maxStorageBytes: 1024 }, at)).toBeUndefined();
   });
 });

@@ -10,10 +10,13 @@ export const ORDERS_METRIC = 'orders';
 /** The quotas of a tenant's plan that order commands are held to. */
 export interface OrderLimits {
   readonly maxOrdersPerMonth: number;
+  /** Every write is refused while the tenant's last measured storage is past this. */
+  readonly maxStorageBytes: number;
 }
 
 export const orderLimitsOf = (plan: TenantPlan): OrderLimits => ({
   maxOrdersPerMonth: PLANS[plan].quotas.maxOrdersPerMonth,
+  maxStorageBytes: PLANS[plan].quotas.maxStorageMb * 1024 * 1024,
 });
 
 /** What a command costs against the plan: creating an order takes one of the month's orders. */

@@ -3,7 +3,9 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import {
   fieldErrors,
   findMessageDefinition,
+  parseEntityTagCondition,
   Topics,
+  type EntityTagCondition,
   type OrderCommand,
   type ProblemData,
   type TenantSnapshot,
@@ -75,6 +77,7 @@ export class OrdersMessageController implements OnModuleInit {
         now: () => new Date().toISOString(),
         newId: randomUUID,
         ...(message.attributes.traceparent !== undefined && { traceparent: message.attributes.traceparent }),
+        ...(command.ifMatch !== undefined && { ifMatch: command.ifMatch }),
       },
       orderLimitsOf(known.tenant.plan),
     );
@@ -112,9 +115,10 @@ export class OrdersMessageController implements OnModuleInit {
     return { ok: true, tenant };
   }
 
+  /** The command and its `ce_ifmatch` precondition (ADR 0011); a malformed one is a 400. */
   private parse(
     message: ConsumedMessage,
-  ): { ok: true; command: OrderCommand } | { ok: false; problem: ProblemData } {
+  ): { ok: true; command: OrderCommand; ifMatch?: EntityTagCondition } | { ok: false; problem: ProblemData } {
     const definition = findMessageDefinition(message.attributes.type);
     if (!definition || definition.kind !== 'command' || definition.context !== 'orders') {
       return {
@@ -133,6 +137,22 @@ export class OrdersMessageController implements OnModuleInit {
         },
       };
     }
-    return { ok: true, command: { type: definition.name, data: data.data } as OrderCommand };
+    const ifMatchText = message.attributes.ifMatch;
+    const ifMatch = ifMatchText === undefined ? undefined : parseEntityTagCondition(ifMatchText);
+    if (ifMatch && !ifMatch.ok) {
+      return {
+        ok: false,
+        problem: {
+          kind: 'validation',
+          detail: 'the ce_ifmatch precondition is malformed',
+          errors: [{ path: '/headers/ce_ifmatch', message: ifMatch.message }],
+        },
+      };
+    }
+    return {
+      ok: true,
+      command: { type: definition.name, data: data.data } as OrderCommand,
+      ...(ifMatch && { ifMatch: ifMatch.condition }),
+    };
   }
 }

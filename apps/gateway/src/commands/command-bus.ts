@@ -1,5 +1,11 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { ProblemError, replyTopic, Topics } from '@platform/contracts';
+import {
+  formatEntityTagCondition,
+  ProblemError,
+  replyTopic,
+  Topics,
+  type EntityTagCondition,
+} from '@platform/contracts';
 import { fromCurrentContext, MESSAGING, type KafkaMessaging, type ReplyListener } from '@platform/messaging';
 import { SERVICE_CONFIG, SERVICE_NAME } from '@platform/service-kit';
 import type { GatewayConfig } from '../config';
@@ -13,6 +19,8 @@ export interface CommandToSend {
   readonly aggregateId: string;
   readonly data: unknown;
   readonly schemaVersion: number;
+  /** The request's `If-Match`: travels as the `ce_ifmatch` extension; the command service checks it. */
+  readonly ifMatch?: EntityTagCondition;
 }
 
 /**
@@ -42,7 +50,7 @@ export class CommandBus implements OnModuleInit {
 
   async send<R>(command: CommandToSend): Promise<R> {
     if (!this.listener) throw new ProblemError('unavailable', 'the gateway is starting');
-    const message = fromCurrentContext({
+    const drafted = fromCurrentContext({
       topic: this.messaging.topic(command.topic),
       type: command.type,
       subject: command.aggregateId,
@@ -50,6 +58,13 @@ export class CommandBus implements OnModuleInit {
       source: this.messaging.source,
       dataSchemaVersion: command.schemaVersion,
     });
+    const message =
+      command.ifMatch === undefined
+        ? drafted
+        : {
+            ...drafted,
+            attributes: { ...drafted.attributes, ifMatch: formatEntityTagCondition(command.ifMatch) },
+          };
     let reply;
     try {
       reply = await this.messaging.request<R>(this.listener, message, this.config.COMMAND_TIMEOUT_MS);

@@ -3,6 +3,16 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Pool } from 'undici';
 import { ProblemError } from '@platform/contracts';
 
+/** The caller's headers an upstream sees; conditional requests (ADR 0011) are the upstream's to evaluate. */
+const FORWARDED_REQUEST_HEADERS = [
+  'authorization',
+  'x-correlation-id',
+  'content-type',
+  'x-api-key',
+  'if-match',
+  'if-none-match',
+];
+
 const FORWARDED_RESPONSE_HEADERS = [
   'content-type',
   'etag',
@@ -33,7 +43,7 @@ export class Upstream {
     tenantId?: string,
   ): Promise<void> {
     const headers: Record<string, string> = { 'x-request-id': request.id };
-    for (const name of ['authorization', 'x-correlation-id', 'content-type', 'x-api-key']) {
+    for (const name of FORWARDED_REQUEST_HEADERS) {
       const value = request.headers[name];
       if (typeof value === 'string') headers[name] = value;
     }

@@ -1,10 +1,19 @@
-import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Param, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { isUuid, ProblemError } from '@platform/contracts';
+import {
+  ifNoneMatchHolds,
+  isUuid,
+  parseEntityTagCondition,
+  ProblemError,
+  versionETag,
+} from '@platform/contracts';
 import { READ_MODELS, type ReadModels } from '@platform/read-models';
 import { Access, CurrentTenant, type TenantContext } from '@platform/tenancy';
 
-/** Reads of the order read model, always in the caller's tenant (from the token, not the URL). */
+/**
+ * Reads of the order read model, always in the caller's tenant (from the token, not the URL). An
+ * order answers with `ETag: "<version>"`; `If-None-Match` with that tag is a `304` (ADR 0011).
+ */
 @Controller('v1/orders')
 export class OrdersHttpController {
   constructor(@Inject(READ_MODELS) private readonly readModels: ReadModels) {}
@@ -14,6 +23,7 @@ export class OrdersHttpController {
   async getOrder(
     @Param('id') id: string,
     @CurrentTenant() tenant: TenantContext,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     if (!isUuid(id)) {
@@ -24,7 +34,12 @@ export class OrdersHttpController {
     const order = await this.readModels.orders.findOrder(tenant.tenantId, id.toLowerCase());
     // Another tenant's order is not in this tenant's schema: the same 404 as an unknown id.
     if (!order) throw new ProblemError('notFound', `order ${id} not found`);
-    await reply.header('etag', `"${order.version}"`).send({
+    const etag = versionETag(order.version);
+    if (ifNoneMatch !== undefined && notModified(ifNoneMatch, order.version)) {
+      await reply.status(304).header('etag', etag).send();
+      return;
+    }
+    await reply.header('etag', etag).send({
       id: order.id,
       customerId: order.customerId,
       status: order.status,
@@ -37,4 +52,10 @@ export class OrdersHttpController {
       version: order.version,
     });
   }
+}
+
+/** A malformed `If-None-Match` is ignored: the read answers in full, as without it. */
+function notModified(ifNoneMatch: string, version: number): boolean {
+  const parsed = parseEntityTagCondition(ifNoneMatch);
+  return parsed.ok && !ifNoneMatchHolds(parsed.condition, version);
 }

@@ -1,4 +1,5 @@
-import { Body, Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { parseOrThrow, type TenantCommand } from '@platform/contracts';
 import { Access, type IdentifiedRequest } from '@platform/tenancy';
@@ -7,12 +8,16 @@ import { refusalProblem } from '../tenants/refusal';
 import { TenantCommands } from '../tenants/tenant-commands';
 import { PathTenants } from './path-tenants';
 import { callerOf } from './request-caller';
+import { ifMatchOf, withETag } from './tenant-preconditions';
 
 const suspendBody = z.strictObject({ reason: z.string().min(1).max(500).optional() });
 
 export const DEFAULT_SUSPEND_REASON = 'suspended by a platform admin';
 
-/** Lifecycle transitions (platform admins); a transition the lifecycle refuses is a 409. */
+/**
+ * Lifecycle transitions (platform admins); a transition the lifecycle refuses is a 409, one on a
+ * tenant at another version than `If-Match` names a 412 (ADR 0011). Answers carry the new `ETag`.
+ */
 @Controller('v1/tenants')
 export class TenantLifecycleHttpController {
   constructor(
@@ -28,9 +33,10 @@ export class TenantLifecycleHttpController {
     @Param('id') id: string,
     @Body() body: unknown,
     @Req() request: IdentifiedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TenantRecord> {
     const { reason } = parseOrThrow(suspendBody, body ?? {}, 'the suspension');
-    return this.transition(id, request, (tenantId) => ({
+    return this.transition(id, request, reply, (tenantId) => ({
       type: 'SuspendTenant',
       data: { tenantId, reason: reason ?? DEFAULT_SUSPEND_REASON },
     }));
@@ -40,26 +46,40 @@ export class TenantLifecycleHttpController {
   @Post(':id/resume')
   @HttpCode(200)
   @Access({ scope: 'platform', role: 'platform-admin' })
-  async resume(@Param('id') id: string, @Req() request: IdentifiedRequest): Promise<TenantRecord> {
-    return this.transition(id, request, (tenantId) => ({ type: 'ResumeTenant', data: { tenantId } }));
+  async resume(
+    @Param('id') id: string,
+    @Req() request: IdentifiedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TenantRecord> {
+    return this.transition(id, request, reply, (tenantId) => ({ type: 'ResumeTenant', data: { tenantId } }));
   }
 
   /** `active | suspended → archived`: deleting it is the only step left. */
   @Post(':id/archive')
   @HttpCode(200)
   @Access({ scope: 'platform', role: 'platform-admin' })
-  async archive(@Param('id') id: string, @Req() request: IdentifiedRequest): Promise<TenantRecord> {
-    return this.transition(id, request, (tenantId) => ({ type: 'ArchiveTenant', data: { tenantId } }));
+  async archive(
+    @Param('id') id: string,
+    @Req() request: IdentifiedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TenantRecord> {
+    return this.transition(id, request, reply, (tenantId) => ({ type: 'ArchiveTenant', data: { tenantId } }));
   }
 
   private async transition(
     id: string,
     request: IdentifiedRequest,
+    reply: FastifyReply,
     command: (tenantId: string) => TenantCommand,
   ): Promise<TenantRecord> {
+    const ifMatch = ifMatchOf(request);
     const tenant = await this.tenants.find(id);
-    const change = await this.commands.execute(command(tenant.id), callerOf(request));
+    const change = await this.commands.execute(
+      command(tenant.id),
+      callerOf(request),
+      ifMatch ? { ifMatch } : {},
+    );
     if (!change.ok) throw refusalProblem(change.refusal);
-    return change.tenant;
+    return withETag(reply, change.tenant);
   }
 }

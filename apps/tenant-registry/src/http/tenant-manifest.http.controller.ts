@@ -13,6 +13,7 @@ import { refusalProblem } from '../tenants/refusal';
 import { TenantCommands } from '../tenants/tenant-commands';
 import { pathTenantRefusal } from './path-tenant';
 import { callerOf } from './request-caller';
+import { ifMatchOf } from './tenant-preconditions';
 
 /** Declarative tenants: `PUT` the desired state (YAML or JSON); the same manifest twice changes nothing. */
 @Controller('v1/tenants')
@@ -24,7 +25,10 @@ export class TenantManifestHttpController {
     @Inject(SERVICE_CONFIG) private readonly config: TenantRegistryConfig,
   ) {}
 
-  /** 200 with the manifest version; 202 when the manifest created the tenant (a draft until provisioned). */
+  /**
+   * 200 with the manifest version; 202 when the manifest created the tenant (a draft until
+   * provisioned). `If-Match` names the tenant's version the manifest was written against (ADR 0011).
+   */
   @Put(':slug/manifest')
   @Access({ scope: 'platform', role: 'platform-admin' })
   async apply(
@@ -35,6 +39,7 @@ export class TenantManifestHttpController {
   ): Promise<{ manifestVersion: number; tenant: TenantRecord }> {
     const malformed = pathTenantRefusal(slug);
     if (malformed) throw refusalProblem(malformed);
+    const ifMatch = ifMatchOf(request);
     const contentType = headerValue(request, 'content-type');
     const text = manifestText(body, contentType);
     if (!text.ok) throw refusalProblem(text.refusal);
@@ -49,6 +54,7 @@ export class TenantManifestHttpController {
       text.text,
       contentType,
       callerOf(request),
+      ifMatch,
     );
     if (!outcome.ok) throw refusalProblem(outcome.refusal);
     this.controller.kick();

@@ -35,6 +35,7 @@ import { TenantCommands } from '../tenants/tenant-commands';
 import { requestTenantDeletion } from '../tenants/tenant-deletion';
 import { PathTenants } from './path-tenants';
 import { callerOf } from './request-caller';
+import { ifMatchOf, withETag } from './tenant-preconditions';
 
 const createTenantBody = z.strictObject({
   slug: z.string().regex(SLUG_PATTERN, 'lower-case letters, digits and "-", 3 to 63, starting with a letter'),
@@ -52,7 +53,10 @@ const listQuery = z.strictObject({
 
 const changePlanBody = z.strictObject({ plan: z.enum(TENANT_PLANS) });
 
-/** The tenant resource (platform admins): create, read, list, change the plan, delete. */
+/**
+ * The tenant resource (platform admins): create, read, list, change the plan, delete. A tenant
+ * answers with `ETag: "<version>"`; changes take `If-Match` (412 on another version, ADR 0011).
+ */
 @Controller('v1/tenants')
 export class TenantsHttpController {
   constructor(
@@ -97,7 +101,7 @@ export class TenantsHttpController {
     if (!change.ok) throw refusalProblem(change.refusal);
     this.controller.kick();
     void reply.header('location', `/v1/tenants/${tenantId}`);
-    return change.tenant;
+    return withETag(reply, change.tenant);
   }
 
   /** Newest first; `nextCursor` fetches the next page. */
@@ -120,8 +124,8 @@ export class TenantsHttpController {
 
   @Get(':id')
   @Access({ scope: 'platform', role: 'platform-admin' })
-  async get(@Param('id') id: string): Promise<TenantRecord> {
-    return this.tenants.find(id);
+  async get(@Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<TenantRecord> {
+    return withETag(reply, await this.tenants.find(id));
   }
 
   /** `{plan}`: quotas and rate limits follow. The same plan changes nothing. */
@@ -131,15 +135,18 @@ export class TenantsHttpController {
     @Param('id') id: string,
     @Body() body: unknown,
     @Req() request: IdentifiedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TenantRecord> {
+    const ifMatch = ifMatchOf(request);
     const { plan } = parseOrThrow(changePlanBody, body, 'the change');
     const tenant = await this.tenants.find(id);
     const change = await this.commands.execute(
       { type: 'ChangePlan', data: { tenantId: tenant.id, plan } },
       callerOf(request),
+      ifMatch ? { ifMatch } : {},
     );
     if (!change.ok) throw refusalProblem(change.refusal);
-    return change.tenant;
+    return withETag(reply, change.tenant);
   }
 
   /** Only an archived tenant (else 409). 202: the controller purges its data, then records the deletion. */
@@ -147,8 +154,14 @@ export class TenantsHttpController {
   @HttpCode(202)
   @Access({ scope: 'platform', role: 'platform-admin' })
   async delete(@Param('id') id: string, @Req() request: IdentifiedRequest): Promise<TenantRecord> {
+    const ifMatch = ifMatchOf(request);
     const tenant = await this.tenants.find(id);
-    const requested = await requestTenantDeletion(this.db, tenant.id, callerOf(request));
+    const requested = await requestTenantDeletion(
+      this.db,
+      tenant.id,
+      callerOf(request),
+      ifMatch ? { ifMatch } : {},
+    );
     if (!requested.ok) throw refusalProblem(requested.refusal);
     this.controller.kick();
     return requested.tenant;

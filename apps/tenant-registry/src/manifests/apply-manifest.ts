@@ -1,8 +1,9 @@
+import { ifMatchHolds, type EntityTagCondition } from '@platform/contracts';
 import { parseManifest, placeTenant, planManifest } from '@platform/tenants-domain';
 import type { RegistryDatabase } from '../registry/registry-database';
 import type { TenantRecord } from '../registry/tenant-record';
 import type { Caller } from '../tenants/caller';
-import type { Refusal } from '../tenants/refusal';
+import { versionMismatch, type Refusal } from '../tenants/refusal';
 import type { TenantCommands } from '../tenants/tenant-commands';
 import { executePlan } from './execute-plan';
 
@@ -21,6 +22,9 @@ export type ManifestOutcome =
  * `PUT /v1/tenants/{slug}/manifest`: parse, check it names the slug of the URL, plan the commands
  * that lead from the tenant as it is to the manifest (none when it is already there), run them.
  * A tenant that does not exist is created (placement checked first) and provisioned as usual.
+ *
+ * `ifMatch` (ADR 0011) names the tenant's version the manifest was written against: a tenant at
+ * another version, or none yet, is a 412; the plan made from that version runs only on it.
  */
 export async function applyManifest(
   deps: ManifestDeps,
@@ -28,6 +32,7 @@ export async function applyManifest(
   text: string,
   contentType: string | undefined,
   caller: Caller,
+  ifMatch?: EntityTagCondition,
 ): Promise<ManifestOutcome> {
   const parsed = parseManifest(text, contentType);
   if (!parsed.ok) return { ok: false, refusal: parsed.rejection };
@@ -44,7 +49,10 @@ export async function applyManifest(
     };
   }
   const tenantId = (await deps.db.slugs.owner(slug)) ?? deps.newId();
-  const { state } = await deps.commands.load(tenantId);
+  const { state, streamVersion } = await deps.commands.load(tenantId);
+  if (ifMatch !== undefined && !ifMatchHolds(ifMatch, streamVersion)) {
+    return { ok: false, refusal: versionMismatch(slug, ifMatch, streamVersion) };
+  }
   if (state.status === 'none') {
     const placement = placeTenant({
       requestedRegion: manifest.spec.region,
@@ -57,6 +65,7 @@ export async function applyManifest(
     deps.commands,
     planManifest(state, manifest, { newTenantId: tenantId }),
     caller,
+    ifMatch === undefined ? undefined : streamVersion,
   );
   if (!outcome.ok) return outcome;
   const tenant = outcome.tenant ?? (await deps.db.tenants.find(tenantId));

@@ -1,4 +1,10 @@
-import { ProblemError, type FieldError, type ProblemKind } from '@platform/contracts';
+import {
+  ProblemError,
+  versionMismatchDetail,
+  type EntityTagCondition,
+  type FieldError,
+  type ProblemKind,
+} from '@platform/contracts';
 
 /**
  * An expected failure, as a value: a domain rejection (its `kind` is a problem kind) or one of the
@@ -19,6 +25,13 @@ export const slugTaken = (slug: string): Refusal => ({
   kind: 'conflict',
   code: 'slug-taken',
   detail: `the slug ${slug} is taken (a slug is never given to a second tenant)`,
+});
+
+/** `If-Match` named another version of the tenant than the one it is at: 412 (ADR 0011). */
+export const versionMismatch = (tenant: string, ifMatch: EntityTagCondition, version: number): Refusal => ({
+  kind: 'versionMismatch',
+  code: 'version-mismatch',
+  detail: versionMismatchDetail(`tenant ${tenant}`, ifMatch, version),
 });
 
 export const changedConcurrently = (tenantId: string): Refusal => ({

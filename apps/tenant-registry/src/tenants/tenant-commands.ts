@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
-import { tenantStreamName, type TenantCommand, type TenantEvent } from '@platform/contracts';
+import {
+  ifMatchHolds,
+  tenantStreamName,
+  type EntityTagCondition,
+  type TenantCommand,
+  type TenantEvent,
+} from '@platform/contracts';
 import { WrongExpectedVersionError, type NewEvent } from '@platform/event-store';
 import { decide, evolve, type ExistingTenant, type TenantState } from '@platform/tenants-domain';
 import type { Condition } from '../registry/conditions';
@@ -9,7 +15,7 @@ import { SlugTakenError } from '../registry/slug-reservations';
 import type { TenantRecord } from '../registry/tenant-record';
 import type { Caller } from './caller';
 import { conditionsAfter } from './lifecycle-conditions';
-import { changedConcurrently, slugTaken, type Refusal } from './refusal';
+import { changedConcurrently, slugTaken, versionMismatch, type Refusal } from './refusal';
 import { tenantAuditEntry } from './tenant-audit';
 import { loadTenant, TENANT_STREAM_OWNER, toNewEvents, type LoadedTenant } from './tenant-stream';
 
@@ -33,6 +39,11 @@ export interface ExecuteOptions {
   readonly conditions?: (conditions: Condition[], now: string) => Condition[];
   /** Chain of the audit record; the tenant's own by default (its deletion goes to the platform's). */
   readonly auditTenantId?: string;
+  /**
+   * The request's `If-Match` on the tenant's version (ADR 0011): checked against the stream as
+   * loaded, before deciding, and held by the append's expected version.
+   */
+  readonly ifMatch?: EntityTagCondition;
 }
 
 export interface TenantCommandsOptions {
@@ -49,6 +60,10 @@ const MAX_CONFLICT_RETRIES = 3;
  * PostgreSQL transaction the events (`appendWithin`), the `tenants` read model, the slug
  * reservation on creation, and the audit record (`withAudit`). If any of them cannot be written,
  * none is. Nothing is published from here: the relay publishes every stored event.
+ *
+ * With `options.ifMatch`, a tenant at another version is refused (`versionMismatch`, 412) on every
+ * read: a change that lands between the read and the append fails the append, and the re-read
+ * finds a version `If-Match: "<version>"` no longer names.
  */
 export class TenantCommands {
   private readonly now: () => Date;
@@ -72,6 +87,9 @@ export class TenantCommands {
     const tenantId = command.data.tenantId;
     for (let attempt = 1; ; attempt++) {
       const { state, streamVersion } = await this.load(tenantId);
+      if (options.ifMatch !== undefined && !ifMatchHolds(options.ifMatch, streamVersion)) {
+        return { ok: false, refusal: versionMismatch(tenantId, options.ifMatch, streamVersion) };
+      }
       const decision = decide(command, state);
       if (!decision.ok) return { ok: false, refusal: decision.rejection };
       const after = decision.events.reduce(evolve, state);

@@ -1,11 +1,12 @@
 import type { PoolClient } from 'pg';
-import type { DeleteTenant } from '@platform/contracts';
-import { decide } from '@platform/tenants-domain';
+import { ifMatchHolds, type DeleteTenant, type EntityTagCondition } from '@platform/contracts';
+import { decide, type TenantState } from '@platform/tenants-domain';
 import { setCondition } from '../registry/conditions';
 import type { RegistryDatabase } from '../registry/registry-database';
 import type { TenantRecord } from '../registry/tenant-record';
 import type { Caller } from './caller';
-import type { Refusal } from './refusal';
+import { RefusedInTransaction } from './refused-in-transaction';
+import { versionMismatch, type Refusal } from './refusal';
 import { existingJson, tenantStateJson, tenantTarget } from './tenant-audit';
 import { loadTenant } from './tenant-stream';
 
@@ -22,19 +23,42 @@ const NOTHING_PURGED: DeleteTenant['data']['purged'] = {
  * `DELETE /v1/tenants/{id}`: the decider says whether the tenant may be deleted (only when
  * archived); if so the request is recorded (audited) and the controller purges the tenant's data,
  * then records `TenantDeleted` with what it purged. Asking again while it works changes nothing.
+ *
+ * With `ifMatch` (ADR 0011), a tenant at another version is refused (`versionMismatch`, 412): as
+ * loaded, and again under the lock of its row, which every change of the tenant takes to commit.
  */
 export async function requestTenantDeletion(
   db: RegistryDatabase,
   tenantId: string,
   caller: Caller,
-  now: () => Date = () => new Date(),
+  options: { readonly now?: () => Date; readonly ifMatch?: EntityTagCondition } = {},
 ): Promise<{ ok: true; tenant: TenantRecord } | { ok: false; refusal: Refusal }> {
-  const { state } = await loadTenant(db.store, tenantId);
+  const { now = () => new Date(), ifMatch } = options;
+  const { state, streamVersion } = await loadTenant(db.store, tenantId);
+  if (ifMatch !== undefined && !ifMatchHolds(ifMatch, streamVersion)) {
+    return { ok: false, refusal: versionMismatch(tenantId, ifMatch, streamVersion) };
+  }
   const decision = decide({ type: 'DeleteTenant', data: { tenantId, purged: NOTHING_PURGED } }, state);
   if (!decision.ok) return { ok: false, refusal: decision.rejection };
   const known = await db.tenants.find(tenantId);
   if (known?.deletionRequestedAt !== undefined) return { ok: true, tenant: known };
   const at = now().toISOString();
+  try {
+    return { ok: true, tenant: await recordDeletionRequest(db, tenantId, caller, state, at, ifMatch) };
+  } catch (error) {
+    if (error instanceof RefusedInTransaction) return { ok: false, refusal: error.refusal };
+    throw error;
+  }
+}
+
+async function recordDeletionRequest(
+  db: RegistryDatabase,
+  tenantId: string,
+  caller: Caller,
+  state: TenantState,
+  at: string,
+  ifMatch: EntityTagCondition | undefined,
+): Promise<TenantRecord> {
   const { result } = await db.audit.withAudit(
     tenantId,
     () => ({
@@ -48,9 +72,13 @@ export async function requestTenantDeletion(
       occurredAt: at,
     }),
     async (tx: PoolClient) => {
-      const current = await db.tenants.lockConditions(tx, tenantId);
+      const locked = await db.tenants.lock(tx, tenantId);
+      const version = locked?.version ?? 0;
+      if (ifMatch !== undefined && !ifMatchHolds(ifMatch, version)) {
+        throw new RefusedInTransaction(versionMismatch(tenantId, ifMatch, version));
+      }
       const conditions = setCondition(
-        current,
+        locked?.conditions ?? [],
         {
           type: 'Deleting',
           status: 'Unknown',
@@ -63,5 +91,5 @@ export async function requestTenantDeletion(
       return db.tenants.requestDeletion(tx, tenantId, at, { actor, requestId, correlationId }, conditions);
     },
   );
-  return { ok: true, tenant: result };
+  return result;
 }
