@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { IdempotencyModule } from '@platform/idempotency';
 import type { Logger } from '@platform/observability';
 import { RateLimitModule } from '@platform/rate-limits';
 import { SERVICE_CONFIG, ServiceKitModule, jwtOptionsOf } from '@platform/service-kit';
@@ -29,6 +30,15 @@ export class AppModule {
             connectionString: config.DATABASE_URL,
             poolSize: config.DATABASE_POOL_SIZE,
             plans: PLAN_RATE_LIMITS,
+            logger,
+          }),
+        }),
+        // Idempotency-Key on every write, data and control plane (ADR 0010). After the rate limit:
+        // interceptors run in registration order, so a replay is counted like any request, and a
+        // request refused with a 429 never claims (nor keeps) its key.
+        IdempotencyModule.forRootAsync({
+          useFactory: () => ({
+            connectionString: config.DATABASE_URL,
             logger,
           }),
         }),

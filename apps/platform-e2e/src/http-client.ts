@@ -12,6 +12,8 @@ export interface ApiRequest {
   /** Sent as-is instead of JSON. */
   readonly rawBody?: string;
   readonly contentType?: string;
+  /** More request headers (e.g. `idempotency-key`), sent as given. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** A thin client of the public HTTP API. */
@@ -24,6 +26,7 @@ export async function api(
   const headers: Record<string, string> = {};
   if (request.token !== undefined) headers.authorization = `Bearer ${request.token}`;
   if (request.tenant !== undefined) headers['x-tenant-id'] = request.tenant;
+  Object.assign(headers, request.headers);
   let body: string | undefined;
   if (request.rawBody !== undefined || request.body !== undefined) {
     headers['content-type'] = request.contentType ?? 'application/json';

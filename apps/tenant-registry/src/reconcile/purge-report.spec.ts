@@ -28,6 +28,10 @@ describe('purge report', () => {
       deadLetters: 2,
       idempotencyRecords: 0,
     });
+    expect(summaryOf({ events: 1, idempotencyRecords: 4, quotaCounters: 2 })).toMatchObject({
+      events: 1,
+      idempotencyRecords: 4,
+    });
     expect(summaryOf({})).toEqual({
       events: 0,
       readModels: 0,

@@ -10,6 +10,7 @@ const COUNTS = [
   'deadLetters',
   'apiKeysRevoked',
   'quotaCounters',
+  'idempotencyRecords',
   'auditRecords',
 ] as const;
 
@@ -28,7 +29,7 @@ export function addToReport(report: PurgeReport, step: PurgeReport): PurgeReport
 
 /**
  * What `TenantDeleted` records. The platform keeps no per-tenant checkpoint (projections follow
- * the global log) nor any Idempotency-Key store yet, so those two are always 0.
+ * the global log), so that one is always 0.
  */
 export function summaryOf(report: PurgeReport): TenantPurgeSummary {
   return {
@@ -36,6 +37,6 @@ export function summaryOf(report: PurgeReport): TenantPurgeSummary {
     readModels: report.readModels ?? 0,
     checkpoints: 0,
     deadLetters: report.deadLetters ?? 0,
-    idempotencyRecords: 0,
+    idempotencyRecords: report.idempotencyRecords ?? 0,
   };
 }

@@ -20,7 +20,8 @@ const TENANT_DELETED = ceTypeOf(messageDefinition('tenants', 'TenantDeleted'));
  *    `TenantDeleted` itself, in its transaction), and go when it is done (the dispatcher),
  * 4. its API keys (revoked, and the revocations announced to every service),
  * 5. its quota usage counters,
- * 6. its audit chain, which records on the platform chain what was purged.
+ * 6. its Idempotency-Key records (the gateway's claims and kept answers of its requests),
+ * 7. its audit chain, which records on the platform chain what was purged.
  * `TenantDeleted` is audited on the platform chain: the tenant's own is gone.
  */
 export async function purgeStep(
@@ -57,6 +58,8 @@ export async function purgeStep(
   await save({ apiKeysRevoked: revoked.length });
 
   await save({ quotaCounters: await db.usage.purgeTenant(id) });
+
+  await save({ idempotencyRecords: await db.idempotency.purgeTenant(id) });
 
   if (report.auditPurgeSequence === undefined) {
     const record = await db.audit.purgeTenant(id, {

@@ -4,6 +4,7 @@ import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import pino from 'pino';
 import { PLATFORM_TENANT_ID } from '@platform/audit';
 import { tenantStreamName, Topics, type TenantIsolation } from '@platform/contracts';
+import type { IdempotencyScope, IdempotentRequest } from '@platform/idempotency';
 import { KafkaMessaging } from '@platform/messaging';
 import { metricsRegistry } from '@platform/observability';
 import { tenantStorageReady } from '@platform/read-models';
@@ -288,6 +289,27 @@ describe('TenantController on PostgreSQL and Kafka', () => {
         tx.release();
       }
       expect(await fixture.db.usage.usage(tenantId, 'orders', month)).toBe(1);
+      // ... and an Idempotency-Key answer the gateway kept for one of its requests (another
+      // caller's key, not the tenant's, stays)
+      const keyed = (scope: IdempotencyScope): IdempotentRequest => ({
+        scope,
+        method: 'POST',
+        path: '/v1/orders',
+        key: 'order-once',
+        fingerprint: 'f1',
+      });
+      const answer = { status: 201, headers: { 'content-type': 'application/json' }, body: '{}' };
+      for (const scope of [
+        { kind: 'tenant', tenantId },
+        { kind: 'subject', subject: 'ops' },
+      ] as const) {
+        const claimed = await fixture.db.idempotency.claim(keyed(scope));
+        if (claimed.kind !== 'claimed') throw new Error(`no claim: ${claimed.kind}`);
+        expect(await fixture.db.idempotency.complete(claimed.claim, answer)).toBe(true);
+      }
+      expect(await fixture.db.idempotency.claim(keyed({ kind: 'tenant', tenantId }))).toMatchObject({
+        kind: 'replay',
+      });
 
       // Archive, ask for the deletion (only an archived tenant may be deleted), let the controller work.
       const early = await requestTenantDeletion(fixture.db, tenantId, testCaller());
@@ -317,7 +339,7 @@ describe('TenantController on PostgreSQL and Kafka', () => {
       expect(lifecycle.at(-1)).toMatchObject({
         data: {
           status: 'deleted',
-          purged: { events: 3, readModels: 1, checkpoints: 0, deadLetters: 1, idempotencyRecords: 0 },
+          purged: { events: 3, readModels: 1, checkpoints: 0, deadLetters: 1, idempotencyRecords: 1 },
         },
         metadata: { actor: 'service:tenant-controller', correlationId: requestedBy.correlationId },
       });
@@ -346,6 +368,12 @@ describe('TenantController on PostgreSQL and Kafka', () => {
       expect(await fixture.db.subscriptions.list(tenantId, { includeDisabled: true })).toEqual([]);
       expect(await fixture.db.queue.listDeliveries(tenantId)).toEqual([]);
       expect(await fixture.db.usage.usage(tenantId, 'orders', month)).toBe(0);
+      expect(await fixture.db.idempotency.claim(keyed({ kind: 'tenant', tenantId }))).toMatchObject({
+        kind: 'claimed',
+      });
+      expect(await fixture.db.idempotency.claim(keyed({ kind: 'subject', subject: 'ops' }))).toMatchObject({
+        kind: 'replay',
+      });
       expect((await fixture.db.apiKeys.list(tenantId)).map((k) => k.revokedAt)).toEqual([expect.any(String)]);
       const records = await announced();
       await eventually(() =>
@@ -371,6 +399,7 @@ describe('TenantController on PostgreSQL and Kafka', () => {
           webhookSubscriptions: 1,
           apiKeysRevoked: 1,
           quotaCounters: 1,
+          idempotencyRecords: 1,
         },
       });
       expect(platform[1]).toMatchObject({

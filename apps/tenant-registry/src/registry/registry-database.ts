@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { AuditLog } from '@platform/audit';
 import { PostgresEventStore } from '@platform/event-store';
+import { PostgresIdempotencyStore } from '@platform/idempotency';
 import { UsageCounters } from '@platform/quotas';
 import { migrateWebhooks, WebhookQueue, WebhookSubscriptions, type WebhookLogger } from '@platform/webhooks';
 import { ApiKeyRows } from './api-key-rows';
@@ -20,12 +21,14 @@ export interface RegistrySchemas {
   readonly audit?: string;
   readonly webhooks?: string;
   readonly quotas?: string;
+  readonly idempotency?: string;
 }
 
 /**
  * Everything the registry keeps, on one pool of one database, so that a tenant's events, its
  * record and their audit commit in one transaction: the event store (platform-owned tenant
- * streams), the audit log, the registry tables, the webhooks outbox, and the quota usage counters.
+ * streams), the audit log, the registry tables, the webhooks outbox, the quota usage counters, and
+ * the gateway's Idempotency-Key records.
  */
 export class RegistryDatabase {
   readonly store: PostgresEventStore;
@@ -37,6 +40,8 @@ export class RegistryDatabase {
   readonly queue: WebhookQueue;
   /** The command service's usage counters: the registry purges a deleted tenant's. */
   readonly usage: UsageCounters;
+  /** The gateway's Idempotency-Key records: the registry purges a deleted tenant's. */
+  readonly idempotency: PostgresIdempotencyStore;
   private readonly registrySchema: string;
   private readonly webhooksSchema: string | undefined;
 
@@ -51,6 +56,10 @@ export class RegistryDatabase {
     this.store = new PostgresEventStore(pool, schemas.eventStore ? { schema: schemas.eventStore } : {});
     this.audit = new AuditLog(pool, schemas.audit ? { schema: schemas.audit } : {});
     this.usage = new UsageCounters(pool, schemas.quotas ? { schema: schemas.quotas } : {});
+    this.idempotency = new PostgresIdempotencyStore(
+      pool,
+      schemas.idempotency ? { schema: schemas.idempotency } : {},
+    );
     this.tenants = new TenantRows(pool, s);
     this.slugs = new SlugReservations(pool, s);
     this.apiKeys = new ApiKeyRows(pool, s);
@@ -70,6 +79,7 @@ export class RegistryDatabase {
     await this.store.migrate();
     await this.audit.migrate();
     await this.usage.migrate();
+    await this.idempotency.migrate();
     await migrateWebhooks(this.pool, this.webhooksSchema);
     const client = await this.pool.connect();
     let failed = false;

@@ -45,6 +45,8 @@ export interface PurgeReport {
   readonly apiKeysRevoked?: number;
   /** Usage counters (orders per month, ...) removed. */
   readonly quotaCounters?: number;
+  /** Idempotency-Key records (claims and kept answers) of its requests removed. */
+  readonly idempotencyRecords?: number;
   /** Sequence of the platform-chain `audit.purge` record, once the tenant's audit chain is purged. */
   readonly auditPurgeSequence?: number;
   readonly auditRecords?: number;

@@ -25,6 +25,7 @@ export async function registryFixture(poolSize = 10): Promise<RegistryFixture> {
     audit: `audit_it_${suffix}`,
     webhooks: `webhooks_it_${suffix}`,
     quotas: `quotas_it_${suffix}`,
+    idempotency: `idempotency_it_${suffix}`,
   };
   const pool = new Pool({ connectionString: testInfra.databaseUrl, max: poolSize });
   pool.on('error', () => undefined);
