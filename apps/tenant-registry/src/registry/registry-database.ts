@@ -13,6 +13,7 @@ import {
 } from './registry.schema.sql';
 import { SlugReservations } from './slug-reservations';
 import { TenantRows } from './tenant-rows';
+import { migrateUnderLock } from '@platform/postgres-kit';
 
 /** PostgreSQL schemas of what the registry stores; the defaults are the platform's own. */
 export interface RegistrySchemas {
@@ -81,21 +82,10 @@ export class RegistryDatabase {
     await this.usage.migrate();
     await this.idempotency.migrate();
     await migrateWebhooks(this.pool, this.webhooksSchema);
-    const client = await this.pool.connect();
-    let failed = false;
-    try {
-      await client.query('begin');
-      await client.query('select pg_advisory_xact_lock(hashtext($1))', [
-        migrationLockKey(this.registrySchema),
-      ]);
-      await client.query(registryDdl(this.registrySchema));
-      await client.query('commit');
-    } catch (error) {
-      failed = true;
-      await client.query('rollback').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release(failed);
-    }
+    await migrateUnderLock(
+      this.pool,
+      migrationLockKey(this.registrySchema),
+      registryDdl(this.registrySchema),
+    );
   }
 }

@@ -21,6 +21,7 @@ import {
   migrationLockKey,
   schemaDdl,
 } from './schema.sql';
+import { inTransaction, migrateUnderLock } from '@platform/postgres-kit';
 
 export interface AuditLogOptions {
   /** PostgreSQL schema holding the log's table; default `audit`. */
@@ -117,10 +118,7 @@ export class AuditLog {
 
   /** Creates or updates the schema. Idempotent; concurrent calls from several processes are safe. */
   async migrate(): Promise<void> {
-    await this.inTransaction(async (client) => {
-      await client.query('select pg_advisory_xact_lock(hashtext($1))', [migrationLockKey(this.schema)]);
-      await client.query(schemaDdl(this.schema));
-    });
+    await migrateUnderLock(this.pool, migrationLockKey(this.schema), schemaDdl(this.schema));
   }
 
   /**
@@ -324,21 +322,7 @@ export class AuditLog {
       : { sequence: toSafeInteger(row.head_sequence, 'sequence'), hash: row.head_hash };
   }
 
-  private async inTransaction<T>(work: (client: PoolClient) => Promise<T>, begin = 'begin'): Promise<T> {
-    const client = await this.pool.connect();
-    let broken = false;
-    try {
-      await client.query(begin);
-      const result = await work(client);
-      await client.query('commit');
-      return result;
-    } catch (error) {
-      await client.query('rollback').catch(() => {
-        broken = true;
-      });
-      throw error;
-    } finally {
-      client.release(broken);
-    }
+  private inTransaction<T>(work: (client: PoolClient) => Promise<T>, begin = 'begin'): Promise<T> {
+    return inTransaction(this.pool, work, { begin });
   }
 }

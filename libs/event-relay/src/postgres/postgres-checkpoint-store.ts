@@ -7,6 +7,7 @@ import {
   relayMigrationLockKey,
   relaySchemaDdl,
 } from './relay-schema.sql';
+import { migrateUnderLock } from '@platform/postgres-kit';
 
 export interface PostgresCheckpointStoreConfig {
   readonly connectionString: string;
@@ -45,20 +46,7 @@ export class PostgresCheckpointStore implements CheckpointStore {
 
   /** Creates the schema and table if missing. Idempotent; safe from several instances at once. */
   async migrate(): Promise<void> {
-    const client = await this.pool.connect();
-    let failed = false;
-    try {
-      await client.query('begin');
-      await client.query('select pg_advisory_xact_lock(hashtext($1))', [relayMigrationLockKey(this.schema)]);
-      await client.query(relaySchemaDdl(this.schema));
-      await client.query('commit');
-    } catch (error) {
-      failed = true;
-      await client.query('rollback').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release(failed);
-    }
+    await migrateUnderLock(this.pool, relayMigrationLockKey(this.schema), relaySchemaDdl(this.schema));
   }
 
   async load(name: string): Promise<Checkpoint | undefined> {

@@ -34,6 +34,7 @@ import { type EventRow, toRecordedEvent } from './row-mapping';
 import { DEFAULT_SCHEMA, assertSchemaName, migrationLockKey, schemaDdl } from './schema.sql';
 import { type SqlExecutor, createSqlExecutor } from './sql-executor';
 import { readStreamStatement } from './statements';
+import { migrateUnderLock } from '@platform/postgres-kit';
 
 export interface PostgresEventStoreOptions {
   /** PostgreSQL schema holding the store's tables; default `event_store`. */
@@ -105,20 +106,11 @@ export class PostgresEventStore implements EventStore {
 
   /** Creates or updates the schema. Idempotent; concurrent calls from several processes are safe. */
   async migrate(): Promise<void> {
-    const client = await this.pool.connect();
-    let failed = false;
-    try {
-      await client.query('begin');
-      await client.query('select pg_advisory_xact_lock(hashtext($1))', [migrationLockKey(this.schema)]);
-      await client.query(schemaDdl(this.schema, { rowLevelSecurity: this.rowLevelSecurity }));
-      await client.query('commit');
-    } catch (error) {
-      failed = true;
-      await client.query('rollback').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release(failed);
-    }
+    await migrateUnderLock(
+      this.pool,
+      migrationLockKey(this.schema),
+      schemaDdl(this.schema, { rowLevelSecurity: this.rowLevelSecurity }),
+    );
   }
 
   async appendToStream(

@@ -1,5 +1,6 @@
 import type { Pool, PoolClient, QueryConfig, QueryResult, QueryResultRow } from 'pg';
 import { assertTenantId } from '../guards';
+import { inTransaction } from '@platform/postgres-kit';
 
 /**
  * Runs the adapter's statements. Without row-level security a statement is one pool query (one round
@@ -14,26 +15,8 @@ export interface SqlExecutor {
 }
 
 export function createSqlExecutor(pool: Pool, rowLevelSecurity: boolean): SqlExecutor {
-  const transaction = async <T>(
-    tenantId: string | null,
-    work: (client: PoolClient) => Promise<T>,
-  ): Promise<T> => {
-    const client = await pool.connect();
-    let broken = false;
-    try {
-      await client.query(beginFor(rowLevelSecurity ? tenantId : null));
-      const result = await work(client);
-      await client.query('commit');
-      return result;
-    } catch (error) {
-      await client.query('rollback').catch(() => {
-        broken = true;
-      });
-      throw error;
-    } finally {
-      client.release(broken);
-    }
-  };
+  const transaction = <T>(tenantId: string | null, work: (client: PoolClient) => Promise<T>): Promise<T> =>
+    inTransaction(pool, work, { begin: beginFor(rowLevelSecurity ? tenantId : null) });
 
   return {
     query: <R extends QueryResultRow>(statement: QueryConfig, tenantId: string | null) =>

@@ -14,6 +14,7 @@ import {
 } from '../idempotency-store';
 import { DEFAULT_SCHEMA, assertSchemaName, migrationLockKey, schemaDdl } from './schema.sql';
 import { openResponse, recordIdOf, sealResponse } from './sealed-response';
+import { migrateUnderLock } from '@platform/postgres-kit';
 
 export interface PostgresIdempotencyStoreOptions {
   /** PostgreSQL schema holding the `records` table; default `idempotency`. */
@@ -69,20 +70,7 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
 
   /** Creates or updates the schema. Idempotent; concurrent calls from several processes are safe. */
   async migrate(): Promise<void> {
-    const client = await this.pool.connect();
-    let failed = false;
-    try {
-      await client.query('begin');
-      await client.query('select pg_advisory_xact_lock(hashtext($1))', [migrationLockKey(this.schema)]);
-      await client.query(schemaDdl(this.schema));
-      await client.query('commit');
-    } catch (error) {
-      failed = true;
-      await client.query('rollback').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release(failed);
-    }
+    await migrateUnderLock(this.pool, migrationLockKey(this.schema), schemaDdl(this.schema));
   }
 
   async claim(request: IdempotentRequest): Promise<ClaimOutcome> {

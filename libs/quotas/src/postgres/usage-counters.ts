@@ -2,6 +2,7 @@ import type { ClientBase, Pool } from 'pg';
 import { isUuid } from '@platform/contracts';
 import { monthlyPeriodOf, secondsUntilReset, type UsagePeriod } from '../usage-period';
 import { DEFAULT_SCHEMA, METRIC_PATTERN, assertSchemaName, migrationLockKey, schemaDdl } from './schema.sql';
+import { migrateUnderLock } from '@platform/postgres-kit';
 
 export interface UsageCountersOptions {
   /** PostgreSQL schema holding the `usage` table; default `quotas`. */
@@ -62,20 +63,7 @@ export class UsageCounters {
 
   /** Creates or updates the schema. Idempotent; concurrent calls from several processes are safe. */
   async migrate(): Promise<void> {
-    const client = await this.pool.connect();
-    let failed = false;
-    try {
-      await client.query('begin');
-      await client.query('select pg_advisory_xact_lock(hashtext($1))', [migrationLockKey(this.schema)]);
-      await client.query(schemaDdl(this.schema));
-      await client.query('commit');
-    } catch (error) {
-      failed = true;
-      await client.query('rollback').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release(failed);
-    }
+    await migrateUnderLock(this.pool, migrationLockKey(this.schema), schemaDdl(this.schema));
   }
 
   /**

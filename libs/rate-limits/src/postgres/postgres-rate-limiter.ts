@@ -10,6 +10,7 @@ import {
   rateLimitMigrationLockKey,
   rateLimitSchemaDdl,
 } from './rate-limit-schema.sql';
+import { migrateUnderLock } from '@platform/postgres-kit';
 
 export interface PostgresRateLimiterConfig {
   readonly connectionString: string;
@@ -165,24 +166,14 @@ export class PostgresRateLimiter implements RateLimiter {
 
   /** Creates the schema and table if missing. Idempotent; safe from several instances at once. */
   private async migrate(): Promise<void> {
-    const client = await this.pool.connect();
-    let failed = false;
-    try {
-      // Waiting for another instance's migration may take longer than a request's timeout.
-      const query = (text: string, values: unknown[] = []) => {
-        const withTimeout = { text, values, query_timeout: MIGRATION_TIMEOUT_MS };
-        return client.query(withTimeout);
-      };
-      await query('begin');
-      await query('select pg_advisory_xact_lock(hashtext($1))', [rateLimitMigrationLockKey(this.schema)]);
-      await query(rateLimitSchemaDdl(this.schema));
-      await query('commit');
-    } catch (error) {
-      failed = true;
-      await client.query('rollback').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release(failed);
-    }
+    // Waiting for another instance's migration may take longer than a request's timeout.
+    await migrateUnderLock(
+      this.pool,
+      rateLimitMigrationLockKey(this.schema),
+      rateLimitSchemaDdl(this.schema),
+      {
+        queryTimeoutMs: MIGRATION_TIMEOUT_MS,
+      },
+    );
   }
 }
