@@ -1,5 +1,6 @@
 import { eventually, uniqueSuffix } from '@platform/testing';
 import { api, expectProblem } from './http-client';
+import { createActiveTenant as createTenantActive } from './tenants';
 import { startPlatform, type Platform } from './platform.fixture';
 
 interface AuditRecordBody {
@@ -43,21 +44,8 @@ describe('data-plane audit: order commands on the tenant audit chain', () => {
     expect(codes.filter(([, code]) => code !== 0)).toEqual([]);
   }, 60_000);
 
-  async function createActiveTenant(name: string): Promise<string> {
-    const slug = `${name}-${suffix}`;
-    const created = await api(gw, 'POST', '/v1/tenants', {
-      token: admin,
-      body: { slug, name: slug, plan: 'enterprise' },
-    });
-    expect(created.status).toBe(202);
-    const id = String(created.body.id);
-    await eventually(
-      async () =>
-        expect((await api(gw, 'GET', `/v1/tenants/${id}`, { token: admin })).body.status).toBe('active'),
-      { what: `tenant ${slug} active` },
-    );
-    return id;
-  }
+  const createActiveTenant = (name: string): Promise<string> =>
+    createTenantActive({ via: gw, admin, slug: `${name}-${suffix}` });
 
   const auditOf = async (tenantId: string): Promise<AuditBody> => {
     const response = await api(gw, 'GET', `/v1/tenants/${tenantId}/audit`, { token: admin });

@@ -1,5 +1,6 @@
 import { eventually, uniqueSuffix } from '@platform/testing';
 import { api, expectProblem, type ApiRequest, type ApiResponse } from './http-client';
+import { createActiveTenant as createTenantActive } from './tenants';
 import { startPlatform, type Platform } from './platform.fixture';
 
 interface AuditBody {
@@ -36,24 +37,8 @@ describe('Idempotency-Key: one execution per key, across gateways and tenants', 
     headers: { 'idempotency-key': key },
   });
 
-  async function createActiveTenant(name: string): Promise<string> {
-    const slug = `${name}-${suffix}`;
-    // Enterprise: its rate limit leaves room for the retries below.
-    const created = await api(gateways[0], 'POST', '/v1/tenants', {
-      token: admin,
-      body: { slug, name: slug, plan: 'enterprise' },
-    });
-    expect(created.status).toBe(202);
-    const id = String(created.body.id);
-    await eventually(
-      async () =>
-        expect((await api(gateways[1], 'GET', `/v1/tenants/${id}`, { token: admin })).body.status).toBe(
-          'active',
-        ),
-      { what: `tenant ${slug} active` },
-    );
-    return id;
-  }
+  const createActiveTenant = (name: string): Promise<string> =>
+    createTenantActive({ via: gateways[0], readVia: gateways[1], admin, slug: `${name}-${suffix}` });
 
   const auditOf = async (tenantId: string): Promise<AuditBody> => {
     const response = await api(gateways[0], 'GET', `/v1/tenants/${tenantId}/audit`, { token: admin });

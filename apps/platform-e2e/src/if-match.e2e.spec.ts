@@ -1,5 +1,6 @@
 import { eventually, uniqueSuffix } from '@platform/testing';
 import { expectProblem, type ApiResponse } from './http-client';
+import { createActiveTenant as createTenantActive } from './tenants';
 import { startPlatform, type Platform } from './platform.fixture';
 
 /** A request with headers of its own (`If-Match`, `If-None-Match`), answered like `api()`. */
@@ -43,21 +44,8 @@ describe('If-Match: optimistic concurrency over HTTP', () => {
     expect(codes.filter(([, code]) => code !== 0)).toEqual([]);
   }, 60_000);
 
-  async function createActiveTenant(name: string): Promise<string> {
-    const slug = `${name}-${suffix}`;
-    const created = await call(gw, 'POST', '/v1/tenants', {
-      token: admin,
-      body: { slug, name: slug, plan: 'enterprise' },
-    });
-    expect(created.status).toBe(202);
-    const id = String(created.body.id);
-    await eventually(
-      async () =>
-        expect((await call(gw, 'GET', `/v1/tenants/${id}`, { token: admin })).body.status).toBe('active'),
-      { what: `tenant ${slug} active` },
-    );
-    return id;
-  }
+  const createActiveTenant = (name: string): Promise<string> =>
+    createTenantActive({ via: gw, admin, slug: `${name}-${suffix}` });
 
   it('adds an item at the current version, refuses a stale one with 412, and records the refusal', async () => {
     const tenantId = await createActiveTenant('im-orders');

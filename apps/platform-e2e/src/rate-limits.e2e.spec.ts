@@ -1,6 +1,7 @@
 import type { RunningService } from '@platform/testing';
 import { eventually, uniqueSuffix } from '@platform/testing';
 import { api, expectProblem, type ApiResponse } from './http-client';
+import { createActiveTenant as createTenantActive } from './tenants';
 import { startPlatform, type Platform } from './platform.fixture';
 
 /**
@@ -26,23 +27,14 @@ describe('rate limits: per tenant, by plan, one budget across gateways', () => {
     expect(codes.filter(([, code]) => code !== 0)).toEqual([]);
   }, 60_000);
 
-  async function createActiveTenant(name: string): Promise<string> {
-    const slug = `${name}-${uniqueSuffix()}`;
-    const created = await api(gateways[0].url, 'POST', '/v1/tenants', {
-      token: admin,
-      body: { slug, name: slug, plan: 'free' },
+  const createActiveTenant = (name: string): Promise<string> =>
+    createTenantActive({
+      via: gateways[0].url,
+      readVia: gateways[1].url,
+      admin,
+      slug: `${name}-${uniqueSuffix()}`,
+      plan: 'free',
     });
-    expect(created.status).toBe(202);
-    const id = String(created.body.id);
-    await eventually(
-      async () =>
-        expect((await api(gateways[1].url, 'GET', `/v1/tenants/${id}`, { token: admin })).body.status).toBe(
-          'active',
-        ),
-      { what: `tenant ${slug} active` },
-    );
-    return id;
-  }
 
   /** Until both gateways know the tenant is active: a read is answered (404), not refused (403). */
   async function knownToBothGateways(token: string): Promise<void> {

@@ -1,6 +1,7 @@
 import type { RunningService } from '@platform/testing';
 import { eventually, uniqueSuffix } from '@platform/testing';
 import { api, expectProblem, type ApiResponse } from './http-client';
+import { createActiveTenant as createTenantActive } from './tenants';
 import { startPlatform, type Platform } from './platform.fixture';
 
 /**
@@ -30,24 +31,12 @@ describe('walking skeleton: one request through every service, two tenants', () 
     expect(codes.filter(([, code]) => code !== 0)).toEqual([]);
   }, 60_000);
 
-  async function createActiveTenant(slug: string, isolation = 'schema'): Promise<string> {
-    // Enterprise: these tests send bursts per tenant that a free plan's rate limit would refuse.
-    const created = await api(gateways[0].url, 'POST', '/v1/tenants', {
-      token: admin,
-      body: { slug, name: slug, isolation, plan: 'enterprise' },
-    });
-    expect(created.status).toBe(202);
-    expect(created.body).toMatchObject({ slug, status: 'draft', isolation });
-    const id = String(created.body.id);
-    await eventually(
-      async () => {
-        const tenant = await api(gateways[1].url, 'GET', `/v1/tenants/${id}`, { token: admin });
-        expect(tenant.body.status).toBe('active');
-      },
-      { what: `tenant ${slug} active` },
-    );
-    return id;
-  }
+  // Enterprise (the default): these tests send bursts per tenant that a free plan's rate limit would refuse.
+  const createActiveTenant = (
+    slug: string,
+    isolation: 'shared' | 'schema' | 'dedicated' = 'schema',
+  ): Promise<string> =>
+    createTenantActive({ via: gateways[0].url, readVia: gateways[1].url, admin, slug, isolation });
 
   it('creates, extends and reads an order per tenant; tenants cannot see each other', async () => {
     const suffix = uniqueSuffix();
@@ -149,7 +138,7 @@ describe('walking skeleton: one request through every service, two tenants', () 
     );
   });
 
-  it.each(['shared', 'dedicated'])('keeps %s-isolation tenants apart too', async (isolation) => {
+  it.each(['shared', 'dedicated'] as const)('keeps %s-isolation tenants apart too', async (isolation) => {
     const suffix = uniqueSuffix();
     const [one, two] = await Promise.all([
       createActiveTenant(`${isolation}-one-${suffix}`, isolation),
