@@ -6,6 +6,7 @@ import { type PgbenchResult, pgbenchCeilings } from './pgbench';
 import { markdownTable, writeResults } from './report';
 import { type Ceilings, type StoreTargets, appendScenarios } from './scenarios/appends';
 import { kafkaScenarios } from './scenarios/kafka';
+import { provisioningScenarios } from './scenarios/provisioning';
 import { readAllScenario, readStreamScenarios } from './scenarios/reads';
 
 const READ_ALL_EVENTS = 20_000;
@@ -85,6 +86,9 @@ async function main(): Promise<number> {
     });
     await attempt('Kafka scenarios', async () => {
       rows.push(...(await kafkaScenarios(config, targets, isSelected)).rows);
+    });
+    await attempt('provisioning scenarios', async () => {
+      rows.push(...(await provisioningScenarios(config, isSelected)));
     });
   } finally {
     if (!config.keep) {
