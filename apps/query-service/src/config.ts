@@ -7,6 +7,11 @@ export const configSchema = z.object({
   ...jwtEnv,
   ...instanceEnv,
   ...httpEnv(8083),
+  /**
+   * How long a read with `X-Consistency-Token` waits for the read model to see that position before
+   * it answers 504, in ms (under the gateway's 10 s upstream timeout).
+   */
+  CONSISTENCY_WAIT_MS: z.coerce.number().int().min(0).max(8_000).default(5_000),
 });
 
 export type QueryServiceConfig = z.infer<typeof configSchema>;

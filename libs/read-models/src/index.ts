@@ -7,3 +7,4 @@ export * from './orders/order-view.entity';
 export * from './orders/order-projection';
 export * from './orders/order-view.store';
 export * from './read-models.provider';
+export * from './seen-positions';

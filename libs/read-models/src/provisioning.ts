@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import type { TenantIsolation } from '@platform/contracts';
 import { readModelEntities, readModelMigrations } from './data-source';
+import { SEEN_POSITIONS_SCHEMA } from './seen-positions';
 import { databaseUrlFor, storageOf, type TenantStorage } from './tenant-storage';
 
 export interface ProvisionResult {
@@ -60,6 +61,15 @@ export async function deprovisionTenantStorage(
 ): Promise<DeprovisionResult> {
   const storage = storageOf(tenantId, isolation);
   return withMainDatabase(databaseUrl, async (main) => {
+    // the positions its read models saw (X-Consistency-Token), whatever the mode
+    const positions: { t: string | null }[] = await main.query(`SELECT to_regclass($1) AS t`, [
+      `"${SEEN_POSITIONS_SCHEMA}".seen_positions`,
+    ]);
+    if (positions[0]?.t) {
+      await main.query(`DELETE FROM "${SEEN_POSITIONS_SCHEMA}".seen_positions WHERE tenant_id = $1`, [
+        tenantId,
+      ]);
+    }
     switch (storage.mode) {
       case 'schema':
         await main.query(`DROP SCHEMA IF EXISTS "${storage.schema}" CASCADE`);

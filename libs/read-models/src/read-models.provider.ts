@@ -3,6 +3,7 @@ import { Readiness, SERVICE_CONFIG } from '@platform/service-kit';
 import { TenantDirectory } from '@platform/tenancy';
 import { createReadModelDataSource } from './data-source';
 import { OrderViewStore } from './orders/order-view.store';
+import { SeenPositions } from './seen-positions';
 import { TenantDataSources } from './tenant-data-sources';
 
 export const READ_MODELS = Symbol('READ_MODELS');
@@ -10,6 +11,8 @@ export const READ_MODELS = Symbol('READ_MODELS');
 export interface ReadModels {
   readonly sources: TenantDataSources;
   readonly orders: OrderViewStore;
+  /** What `X-Consistency-Token` waits for. */
+  readonly positions: SeenPositions;
 }
 
 /**
@@ -27,12 +30,15 @@ export const ReadModelsProvider: Provider = {
     const main = createReadModelDataSource(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
     await main.initialize();
     const sources = new TenantDataSources(main, config.DATABASE_URL);
+    const positions = new SeenPositions(main);
+    await positions.migrate();
     readiness.register('read-model-database', async () => {
       await main.query('SELECT 1');
     });
     const models: ReadModels & { onApplicationShutdown(): Promise<void> } = {
       sources,
       orders: new OrderViewStore(sources, (tenantId) => directory.byTenantId(tenantId)?.isolation),
+      positions,
       onApplicationShutdown: () => sources.close(),
     };
     return models;

@@ -3,7 +3,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Pool } from 'undici';
 import { ProblemError } from '@platform/contracts';
 
-/** The caller's headers an upstream sees; conditional requests (ADR 0011) are the upstream's to evaluate. */
+/**
+ * The caller's headers an upstream sees; conditional requests (ADR 0011) and consistency tokens are
+ * the upstream's to evaluate.
+ */
 const FORWARDED_REQUEST_HEADERS = [
   'authorization',
   'x-correlation-id',
@@ -11,6 +14,7 @@ const FORWARDED_REQUEST_HEADERS = [
   'x-api-key',
   'if-match',
   'if-none-match',
+  'x-consistency-token',
 ];
 
 const FORWARDED_RESPONSE_HEADERS = [

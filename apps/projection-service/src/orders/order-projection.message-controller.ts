@@ -56,5 +56,9 @@ export class OrderProjectionController implements OnModuleInit {
       position: attributes.position ?? 0,
     });
     applied.inc({ outcome });
+    // after the change is committed (a duplicate too: a crash may have come before this line), so
+    // that an X-Consistency-Token with this position finds its effect readable
+    if (attributes.position !== undefined)
+      await this.readModels.positions.record(tenantId, attributes.position);
   }
 }

@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import { uniqueSuffix } from '@platform/testing';
+import { api, expectProblem } from './http-client';
+import { startPlatform, type Platform } from './platform.fixture';
+import { createActiveTenant } from './tenants';
+
+/**
+ * Contract §5: a read may send `X-Consistency-Token: <position>` (from a command's answer) to wait,
+ * up to a bound, until the read model has seen that position; past the bound it answers 504.
+ */
+describe('X-Consistency-Token: read your own writes', () => {
+  let platform: Platform;
+  let gw: string;
+  let admin: string;
+  const suffix = uniqueSuffix();
+  const WAIT_MS = 1_500;
+
+  beforeAll(async () => {
+    platform = await startPlatform(26_080, { extraEnv: { CONSISTENCY_WAIT_MS: String(WAIT_MS) } });
+    gw = platform.gateways[0]?.url ?? '';
+    admin = platform.token(['platform-admin'], [], 'e2e-ct-admin');
+  }, 180_000);
+
+  afterAll(async () => {
+    const codes = await platform.stop();
+    expect(codes.filter(([, code]) => code !== 0)).toEqual([]);
+  }, 60_000);
+
+  const read = (path: string, token: string, consistency?: string) =>
+    api(gw, 'GET', path, {
+      token,
+      ...(consistency !== undefined && { headers: { 'x-consistency-token': consistency } }),
+    });
+
+  it("answers a read with the command's effect, waits out a position not seen, and never across tenants", async () => {
+    const [tenantA, tenantB] = await Promise.all([
+      createActiveTenant({ via: gw, admin, slug: `ct-a-${suffix}` }),
+      createActiveTenant({ via: gw, admin, slug: `ct-b-${suffix}` }),
+    ]);
+    const alice = platform.token(['member'], [tenantA], 'ct-alice');
+    const bob = platform.token(['member'], [tenantB], 'ct-bob');
+    const created = await api(gw, 'POST', '/v1/orders', { token: alice, body: { customerId: 'c-1' } });
+    expect(created.status).toBe(201);
+    const orderId = String(created.body.orderId);
+    const path = `/v1/orders/${orderId}`;
+
+    // Right after the command, with its position: the order is there (no 404 race).
+    const first = await read(path, alice, String(created.body.position));
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ id: orderId, version: 1 });
+
+    const added = await api(gw, 'POST', `${path}/items`, {
+      token: alice,
+      body: { sku: 'SKU-1', quantity: 2, unitPrice: { amount: '5.00', currency: 'EUR' } },
+    });
+    expect(added.status).toBe(200);
+    const second = await read(path, alice, String(added.body.position));
+    expect(second.status).toBe(200);
+    expect(second.body).toMatchObject({ version: 2, itemCount: 1, totalAmount: '10.00' });
+
+    // A position the read model has not seen: 504 once the bound has passed.
+    const started = Date.now();
+    expectProblem(await read(path, alice, '999999999999'), 504, 'timeout');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(WAIT_MS);
+
+    // Tenant B with A's position: its read models never saw it, whatever A's did.
+    expectProblem(
+      await read(`/v1/orders/${randomUUID()}`, bob, String(created.body.position)),
+      504,
+      'timeout',
+    );
+
+    // Not a position: 400.
+    expectProblem(await read(path, alice, 'latest'), 400, 'validation');
+  });
+});
