@@ -76,11 +76,7 @@ export class WebhookQueue {
     event: WebhookEvent,
     options: { client?: Queryable } = {},
   ): Promise<EnqueuedDelivery[]> {
-    assertTenantId(tenantId);
-    const occurredAt = checkEvent(event);
-    const now = this.clock.now();
-    const work = (client: Queryable) => enqueueIn(client, this.s, tenantId, event, occurredAt, now);
-    return options.client ? work(options.client) : inTransaction(this.pool, work);
+    return this.enqueueTo('active', tenantId, event, options);
   }
 
   /**
@@ -93,12 +89,7 @@ export class WebhookQueue {
     event: WebhookEvent,
     options: { client?: Queryable } = {},
   ): Promise<EnqueuedDelivery[]> {
-    assertTenantId(tenantId);
-    const occurredAt = checkEvent(event);
-    const now = this.clock.now();
-    const work = (client: Queryable) =>
-      enqueueIn(client, this.s, tenantId, event, occurredAt, now, 'retiring');
-    return options.client ? work(options.client) : inTransaction(this.pool, work);
+    return this.enqueueTo('retiring', tenantId, event, options);
   }
 
   async getDelivery(tenantId: string, deliveryId: string): Promise<WebhookDelivery | undefined> {
@@ -254,5 +245,18 @@ export class WebhookQueue {
       const subscriptions = await purge('subscriptions');
       return { subscriptions, deliveries, attempts, requeues };
     });
+  }
+
+  private enqueueTo(
+    to: 'active' | 'retiring',
+    tenantId: string,
+    event: WebhookEvent,
+    options: { client?: Queryable },
+  ): Promise<EnqueuedDelivery[]> {
+    assertTenantId(tenantId);
+    const occurredAt = checkEvent(event);
+    const now = this.clock.now();
+    const work = (client: Queryable) => enqueueIn(client, this.s, tenantId, event, occurredAt, now, to);
+    return options.client ? work(options.client) : inTransaction(this.pool, work);
   }
 }
