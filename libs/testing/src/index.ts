@@ -3,3 +3,4 @@ export * from './probes';
 export * from './infra';
 export * from './tracing';
 export * from './service-process';
+export * from './postgres';

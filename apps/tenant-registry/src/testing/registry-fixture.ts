@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Client, Pool } from 'pg';
+import { Pool, type Client } from 'pg';
 import type { TenantIsolation, TenantPlan } from '@platform/contracts';
-import { testInfra, uniqueSuffix } from '@platform/testing';
+import { testInfra, uniqueSuffix, withTestClient } from '@platform/testing';
 import { RegistryDatabase, type RegistrySchemas } from '../registry/registry-database';
 import type { Caller } from '../tenants/caller';
 import { TenantCommands, type TenantChange } from '../tenants/tenant-commands';
@@ -46,15 +46,7 @@ export async function registryFixture(poolSize = 10): Promise<RegistryFixture> {
 }
 
 /** Runs `work` on a fresh connection as the local superuser (the infra's `platform` role). */
-export async function asSuperuser<T>(work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: testInfra.databaseUrl });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
+export const asSuperuser = <T>(work: (client: Client) => Promise<T>): Promise<T> => withTestClient(work);
 
 export const testCaller = (actor = 'it-admin'): Caller => {
   const requestId = randomUUID();

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
+import { dropTestSchema, testInfra } from '@platform/testing';
 import { migrateWebhooks } from '../postgres/migrate';
 import { assertSchemaName } from '../postgres/schema.sql';
 
 // Helpers for this lib's PostgreSQL integration specs: each spec file works in its own throwaway schema.
 
-export const TEST_DATABASE_URL =
-  process.env.DATABASE_URL ?? 'postgres://platform:platform@127.0.0.1:5432/platform';
+export const TEST_DATABASE_URL = testInfra.databaseUrl;
 
 export const randomTestSchema = (): string => `wh_test_${randomBytes(4).toString('hex')}`;
 
@@ -26,8 +26,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     pool,
     schema,
     drop: async () => {
-      await pool.query(`drop schema if exists "${assertSchemaName(schema)}" cascade`);
       await pool.end();
+      await dropTestSchema(assertSchemaName(schema));
     },
   };
 }
