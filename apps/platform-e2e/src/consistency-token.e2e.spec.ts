@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { uniqueSuffix } from '@platform/testing';
 import { api, expectProblem } from './http-client';
-import { startPlatform, type Platform } from './platform.fixture';
+import { startPlatform, stopCleanly, type Platform } from './platform.fixture';
 import { createActiveTenant } from './tenants';
 
 /**
@@ -22,8 +22,7 @@ describe('X-Consistency-Token: read your own writes', () => {
   }, 180_000);
 
   afterAll(async () => {
-    const codes = await platform.stop();
-    expect(codes.filter(([, code]) => code !== 0)).toEqual([]);
+    await stopCleanly(platform);
   }, 60_000);
 
   const read = (path: string, token: string, consistency?: string) =>

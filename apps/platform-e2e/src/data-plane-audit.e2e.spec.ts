@@ -1,7 +1,7 @@
 import { eventually, uniqueSuffix } from '@platform/testing';
 import { api, expectProblem } from './http-client';
 import { createActiveTenant as createTenantActive } from './tenants';
-import { startPlatform, type Platform } from './platform.fixture';
+import { startPlatform, stopCleanly, type Platform } from './platform.fixture';
 
 interface AuditRecordBody {
   readonly tenantId: string;
@@ -40,8 +40,7 @@ describe('data-plane audit: order commands on the tenant audit chain', () => {
   }, 180_000);
 
   afterAll(async () => {
-    const codes = await platform.stop();
-    expect(codes.filter(([, code]) => code !== 0)).toEqual([]);
+    await stopCleanly(platform);
   }, 60_000);
 
   const createActiveTenant = (name: string): Promise<string> =>

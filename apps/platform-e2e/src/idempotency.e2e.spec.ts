@@ -1,7 +1,7 @@
 import { eventually, uniqueSuffix } from '@platform/testing';
 import { api, expectProblem, type ApiRequest, type ApiResponse } from './http-client';
 import { createActiveTenant as createTenantActive } from './tenants';
-import { startPlatform, type Platform } from './platform.fixture';
+import { startPlatform, stopCleanly, type Platform } from './platform.fixture';
 
 interface AuditBody {
   readonly records: readonly { readonly action: string; readonly target: string }[];
@@ -28,8 +28,7 @@ describe('Idempotency-Key: one execution per key, across gateways and tenants', 
   }, 180_000);
 
   afterAll(async () => {
-    const codes = await platform.stop();
-    expect(codes.filter(([, code]) => code !== 0)).toEqual([]);
+    await stopCleanly(platform);
   }, 60_000);
 
   const keyed = (key: string, request: ApiRequest): ApiRequest => ({

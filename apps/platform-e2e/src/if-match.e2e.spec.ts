@@ -1,7 +1,7 @@
 import { eventually, uniqueSuffix } from '@platform/testing';
 import { expectProblem, type ApiResponse } from './http-client';
 import { createActiveTenant as createTenantActive } from './tenants';
-import { startPlatform, type Platform } from './platform.fixture';
+import { startPlatform, stopCleanly, type Platform } from './platform.fixture';
 
 /** A request with headers of its own (`If-Match`, `If-None-Match`), answered like `api()`. */
 async function call(
@@ -40,8 +40,7 @@ describe('If-Match: optimistic concurrency over HTTP', () => {
   }, 180_000);
 
   afterAll(async () => {
-    const codes = await platform.stop();
-    expect(codes.filter(([, code]) => code !== 0)).toEqual([]);
+    await stopCleanly(platform);
   }, 60_000);
 
   const createActiveTenant = (name: string): Promise<string> =>

@@ -67,3 +67,9 @@ export async function startPlatform(base: number, options: PlatformOptions = {})
     stop: () => Promise.all(services.map(async (s) => [s.name, await s.stop()] as const)),
   };
 }
+
+/** Stops every service (SIGTERM) and checks that each one shut down cleanly (exit code 0). */
+export async function stopCleanly(platform: Platform): Promise<void> {
+  const codes = await platform.stop();
+  expect(codes.filter(([, code]) => code !== 0)).toEqual([]);
+}

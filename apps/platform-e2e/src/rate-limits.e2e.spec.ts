@@ -2,7 +2,7 @@ import type { RunningService } from '@platform/testing';
 import { eventually, uniqueSuffix } from '@platform/testing';
 import { api, expectProblem, type ApiResponse } from './http-client';
 import { createActiveTenant as createTenantActive } from './tenants';
-import { startPlatform, type Platform } from './platform.fixture';
+import { startPlatform, stopCleanly, type Platform } from './platform.fixture';
 
 /**
  * Per-tenant rate limits by plan (contract section 3, ADR 0008) with two gateways: the budget of a
@@ -23,8 +23,7 @@ describe('rate limits: per tenant, by plan, one budget across gateways', () => {
   }, 180_000);
 
   afterAll(async () => {
-    const codes = await platform.stop();
-    expect(codes.filter(([, code]) => code !== 0)).toEqual([]);
+    await stopCleanly(platform);
   }, 60_000);
 
   const createActiveTenant = (name: string): Promise<string> =>

@@ -2,7 +2,7 @@ import type { RunningService } from '@platform/testing';
 import { eventually, uniqueSuffix } from '@platform/testing';
 import { api, expectProblem, type ApiResponse } from './http-client';
 import { createActiveTenant as createTenantActive } from './tenants';
-import { startPlatform, type Platform } from './platform.fixture';
+import { startPlatform, stopCleanly, type Platform } from './platform.fixture';
 
 /**
  * The whole platform as separate processes on the local Kafka and PostgreSQL: two gateways and
@@ -26,9 +26,7 @@ describe('walking skeleton: one request through every service, two tenants', () 
   }, 180_000);
 
   afterAll(async () => {
-    const codes = await platform.stop();
-    // Every service shuts down cleanly on SIGTERM.
-    expect(codes.filter(([, code]) => code !== 0)).toEqual([]);
+    await stopCleanly(platform);
   }, 60_000);
 
   // Enterprise (the default): these tests send bursts per tenant that a free plan's rate limit would refuse.
