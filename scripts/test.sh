@@ -13,7 +13,23 @@ eval "$(bash deploy/local/infra.sh env)"
 export OTEL_SDK_DISABLED=${OTEL_SDK_DISABLED:-true}
 rm -rf .local/test-results && mkdir -p .local/test-results
 
-step() { echo; echo "== $* =="; }
+step() { current_step="$*"; echo; echo "== $* =="; }
+
+# The summary runs however the script ends, so that a failed step still ends the log with the
+# counts and the name and message of every failed test (the last lines are what CI shows).
+finish() {
+  local rc=$?
+  trap - EXIT
+  step "summary"
+  if [ -z "${EVENTSTOREDB_URL:-}" ]; then
+    echo "EventStoreDB contract suite: NOT RUN (EVENTSTOREDB_URL is not set; it is not counted as passed)"
+  fi
+  node scripts/test-summary.mjs .local/test-results || { [ "$rc" -ne 0 ] || rc=1; }
+  [ "$rc" -eq 0 ] || echo "FAILED (exit $rc) in: ${current_step:-set-up}"
+  echo "wall time: $(( $(date +%s) - started )) s"
+  exit "$rc"
+}
+trap finish EXIT
 step "runtime: node $(node --version)"
 step "lint (typed ESLint, module boundaries)"; nx run-many -t lint --output-style=stream
 step "typecheck"; tsc -p tsconfig.json --noEmit
@@ -23,9 +39,3 @@ step "integration tests (real PostgreSQL and Kafka)"; nx run-many -t int --paral
 step "build"; node scripts/build.mjs
 step "end-to-end tests (six services, two gateways, two command services)"; nx run-many -t e2e --parallel=1 --output-style=stream
 
-step "summary"
-if [ -z "${EVENTSTOREDB_URL:-}" ]; then
-  echo "EventStoreDB contract suite: NOT RUN (EVENTSTOREDB_URL is not set; it is not counted as passed)"
-fi
-node scripts/test-summary.mjs .local/test-results
-echo "wall time: $(( $(date +%s) - started )) s"
