@@ -169,4 +169,59 @@ describe('Idempotency-Key: one execution per key, across gateways and tenants', 
     );
     expect(audit.records.filter((r) => r.action === 'tenant.create')).toHaveLength(1);
   });
+  it('changes nothing more when a request that timed out (504) is retried with its key', async () => {
+    const tenant = await createActiveTenant('idem-timeout');
+    const carol = platform.token(['member'], [tenant], 'carol');
+    const existing = await untilServed(
+      gateways[0],
+      '/v1/orders',
+      { token: carol, body: { customerId: 'c' } },
+      201,
+    );
+    const orderId = String(existing.body.orderId);
+    const item = { sku: 'SKU-9', quantity: 2, unitPrice: { amount: '1.25', currency: 'EUR' } };
+    const addItem = keyed(`timeout-item-${suffix}`, { token: carol, body: item });
+    const create = keyed(`timeout-create-${suffix}`, { token: carol, body: { customerId: 'c2' } });
+    const [commandService] = platform.commandServices;
+    if (!commandService) throw new Error('a command service expected');
+
+    // The command service stands still: both commands wait in Kafka, the gateway gives up (504)
+    // and gives the keys back. The commands are carried out once it goes on.
+    commandService.process.kill('SIGSTOP');
+    let timedOut: readonly ApiResponse[];
+    try {
+      timedOut = await Promise.all([
+        api(gateways[0], 'POST', `/v1/orders/${orderId}/items`, addItem),
+        api(gateways[0], 'POST', '/v1/orders', create),
+      ]);
+    } finally {
+      commandService.process.kill('SIGCONT');
+    }
+    for (const response of timedOut) expectProblem(response, 504);
+
+    // The retries (through the other gateway) name the same commands: answered as they were
+    // carried out, not carried out again.
+    const added = await api(gateways[1], 'POST', `/v1/orders/${orderId}/items`, addItem);
+    const created = await api(gateways[1], 'POST', '/v1/orders', create);
+    expect([added.status, added.body.version, replayed(added)]).toEqual([200, 2, null]);
+    expect([created.status, created.body.version, replayed(created)]).toEqual([201, 1, null]);
+    // From now on the key replays that answer.
+    const again = await api(gateways[0], 'POST', '/v1/orders', create);
+    expect([again.status, again.body, replayed(again)]).toEqual([201, created.body, 'true']);
+
+    const read = await eventually(
+      async () => {
+        const response = await api(gateways[1], 'GET', `/v1/orders/${orderId}`, { token: carol });
+        expect(response.body.version).toBe(2);
+        return response;
+      },
+      { what: 'order projected to version 2' },
+    );
+    expect(read.body).toMatchObject({ itemCount: 1, totalAmount: '2.50', items: [expect.anything()] });
+    // One record per command carried out (the two partitions may be read in either order).
+    const actions = (await auditOf(tenant)).records
+      .map((r) => r.action)
+      .filter((a) => a.startsWith('order.'));
+    expect(actions.sort()).toEqual(['order.add-item', 'order.create', 'order.create']);
+  }, 120_000);
 });

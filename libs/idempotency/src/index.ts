@@ -20,6 +20,7 @@ export {
   type WriteRequest,
 } from './http/idempotency.interceptor';
 export { PendingClaims } from './http/pending-claims';
+export { retryIds, type RetryIds } from './http/retry-ids';
 export {
   IDEMPOTENCY_LOGGER,
   IdempotencyResponseRecorder,

@@ -34,8 +34,15 @@ const addItem = (currency: string): OrderCommand => ({
   data: { orderId: ORDER, sku: 'SKU-1', quantity: 1, unitPrice: { amount: '1.00', currency } },
 });
 
-const recorded = (type: string, data: unknown, streamVersion: number): RecordedEvent =>
-  ({ type, data, streamVersion }) as RecordedEvent;
+/** A stored event, caused by an earlier command unless `causationId` says which. */
+const recorded = (type: string, data: unknown, streamVersion: number, causationId = 'msg-0'): RecordedEvent =>
+  ({
+    type,
+    data,
+    streamVersion,
+    globalPosition: 100 + streamVersion,
+    metadata: { causationId },
+  }) as RecordedEvent;
 const created = recorded('OrderCreated', { orderId: ORDER, customerId: 'cust-1' }, 1);
 
 /** An in-memory AuditedAppend; each call's outcome is scripted by `answer`. */
@@ -270,5 +277,55 @@ describe('handleOrderCommand with If-Match (ce_ifmatch)', () => {
     expect(onCreate).toMatchObject({ ok: false, problem: { kind: 'versionMismatch' } });
     expect(audited.requests).toHaveLength(1);
     expect(audited.refusals.map((r) => r.action)).toEqual(['order.add-item.refused', 'order.create.refused']);
+  });
+});
+
+describe('handleOrderCommand, given a command it has carried out before (same command id)', () => {
+  const item = { orderId: ORDER, sku: 'SKU-1', quantity: 1, unitPrice: { amount: '1.00', currency: 'EUR' } };
+  // meta.causationId is 'msg-1': the command being handled.
+  const createdByIt = recorded('OrderCreated', { orderId: ORDER, customerId: 'cust-1' }, 1, 'msg-1');
+  const addedByIt = recorded('OrderItemAdded', item, 2, 'msg-1');
+  const addedLater = recorded('OrderItemAdded', { ...item, sku: 'SKU-2' }, 3, 'msg-2');
+
+  it('answers a repeated CreateOrder as the first run did, and appends and records nothing', async () => {
+    const audited = new ScriptedAppend(appended);
+
+    const outcome = await handle(createOrder, audited, [createdByIt, addedLater]);
+
+    expect(outcome).toEqual({ ok: true, orderId: ORDER, version: 1, position: 101 });
+    expect(audited.requests).toEqual([]);
+    expect(audited.refusals).toEqual([]);
+  });
+
+  it('does not add a repeated item a second time, even after later changes', async () => {
+    const audited = new ScriptedAppend(appended);
+
+    const outcome = await handle(addItem('EUR'), audited, [created, addedByIt, addedLater]);
+
+    expect(outcome).toEqual({ ok: true, orderId: ORDER, version: 2, position: 102 });
+    expect(audited.requests).toEqual([]);
+  });
+
+  it('answers it before checking If-Match: the version it named was the current one then', async () => {
+    const audited = new ScriptedAppend(appended);
+
+    const outcome = await handleOrderCommand(
+      { store: { readStream: async () => [created, addedByIt, addedLater] }, audited },
+      addItem('EUR'),
+      { ...meta, ifMatch: atVersion(1) },
+      { maxOrdersPerMonth: 10, maxStorageBytes: 1024 ** 4 },
+    );
+
+    expect(outcome).toEqual({ ok: true, orderId: ORDER, version: 2, position: 102 });
+    expect(audited.refusals).toEqual([]);
+  });
+
+  it('runs a command that left no event (another command id) as usual', async () => {
+    const audited = new ScriptedAppend(appended);
+
+    const outcome = await handle(addItem('EUR'), audited, [created, addedLater]);
+
+    expect(outcome).toMatchObject({ ok: true });
+    expect(audited.requests).toHaveLength(1);
   });
 });

@@ -13,6 +13,7 @@ import {
   type EventMetadata,
   type EventStore,
   type NewEvent,
+  type RecordedEvent,
 } from '@platform/event-store';
 import { decide, evolve, initialState, type OrderState } from '@platform/orders-domain';
 import type { AuditedAppend } from '../audited-append/audited-append.port';
@@ -69,6 +70,8 @@ const MAX_CONFLICT_RETRIES = 3;
  * any refusal). A concurrent change between read and append fails the append (its expected version
  * is the one checked); the re-read then finds a version `If-Match: "<version>"` no longer names: a
  * 412, not a silent retry. (`If-Match: *` still holds on the re-read: the order exists.)
+ * A command whose events are already in the stream (same command id, `meta.causationId`) is not run
+ * again: it answers what its first run answered, before any precondition is checked.
  */
 export async function handleOrderCommand(
   ports: OrderCommandPorts,
@@ -90,6 +93,10 @@ export async function handleOrderCommand(
       correlationId: meta.correlationId,
       occurredAt,
     };
+    // This very command was carried out before (Kafka redelivered it, or the gateway retried a
+    // timed-out request under the same Idempotency-Key): answer as then, change nothing.
+    const earlier = earlierOutcome(recorded, meta.causationId, command.data.orderId);
+    if (earlier !== undefined) return earlier;
     const version = recorded.length;
     if (meta.ifMatch !== undefined && !ifMatchHolds(meta.ifMatch, version)) {
       return refuse(ports, meta.tenantId, versionMismatch(meta.ifMatch, version), command, state, audit);
@@ -124,6 +131,22 @@ export async function handleOrderCommand(
       }
     }
   }
+}
+
+/**
+ * The outcome of an earlier run of the command `causationId` on this stream, if there was one: its
+ * events are in the stream, caused by it. The answer is the one that run gave: the version after its
+ * last event and that event's position, whatever came after. A refused run left no event: it is run
+ * again, which changes nothing either way.
+ */
+export function earlierOutcome(
+  recorded: readonly RecordedEvent[],
+  causationId: string,
+  orderId: string,
+): CommandOutcome | undefined {
+  const last = recorded.findLast((event) => event.metadata.causationId === causationId);
+  if (last === undefined) return undefined;
+  return { ok: true, orderId, version: last.streamVersion, position: last.globalPosition };
 }
 
 const changedConcurrently: Refusal = {

@@ -21,6 +21,11 @@ export interface CommandToSend {
   readonly schemaVersion: number;
   /** The request's `If-Match`: travels as the `ce_ifmatch` extension; the command service checks it. */
   readonly ifMatch?: EntityTagCondition;
+  /**
+   * `ce_id`, the command's id; random when not given. A retry of a keyed request sends the id its
+   * first execution sent, and the command service, finding that command's events, changes nothing.
+   */
+  readonly commandId?: string;
 }
 
 /**
@@ -57,6 +62,7 @@ export class CommandBus implements OnModuleInit {
       value: command.data,
       source: this.messaging.source,
       dataSchemaVersion: command.schemaVersion,
+      ...(command.commandId !== undefined && { id: command.commandId }),
     });
     const message =
       command.ifMatch === undefined

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
@@ -12,6 +11,7 @@ import {
   Topics,
   versionETag,
 } from '@platform/contracts';
+import { PendingClaims } from '@platform/idempotency';
 import { Access, CurrentTenant, type TenantContext } from '@platform/tenancy';
 import { CommandBus } from '../commands/command-bus';
 import { Upstreams } from '../upstream/upstreams.provider';
@@ -27,12 +27,17 @@ interface Appended {
  * on an existing order takes `If-Match: "<version>"` (ADR 0011): the gateway only checks its syntax
  * (400) and sends it along as `ce_ifmatch`; the command service compares it with the order's
  * version (412). Answers carry the order's new `ETag`.
+ *
+ * Under an `Idempotency-Key`, the command's id and a new order's id are the ones every retry of the
+ * request repeats (ADR 0010): a retry after a timeout cannot create a second order or add an item
+ * twice, the command service answers it as it answered the first.
  */
 @Controller('v1/orders')
 export class OrdersHttpController {
   constructor(
     private readonly commands: CommandBus,
     private readonly upstreams: Upstreams,
+    private readonly claims: PendingClaims,
   ) {}
 
   @Post()
@@ -41,12 +46,15 @@ export class OrdersHttpController {
   async createOrder(
     @Body() body: unknown,
     @Headers('if-match') ifMatchHeader: string | undefined,
+    @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Appended> {
     const ifMatch = ifMatchOfHeader(ifMatchHeader);
     const { customerId } = parseOrThrow(createOrderBodySchema, body, 'the order');
-    const orderId = randomUUID();
+    const ids = this.claims.idsFor(request);
+    const orderId = ids('order');
     const result = await this.commands.send<Appended>({
+      commandId: ids('command'),
       type: 'orders.CreateOrder',
       topic: Topics.ordersCommands,
       aggregateId: orderId,
@@ -67,12 +75,14 @@ export class OrdersHttpController {
     @Param('id') id: string,
     @Body() body: unknown,
     @Headers('if-match') ifMatchHeader: string | undefined,
+    @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Omit<Appended, 'orderId'>> {
     const orderId = orderIdOf(id);
     const ifMatch = ifMatchOfHeader(ifMatchHeader);
     const item = parseOrThrow(addOrderItemBodySchema, body, 'the item');
     const result = await this.commands.send<Appended>({
+      commandId: this.claims.idsFor(request)('command'),
       type: 'orders.AddOrderItem',
       topic: Topics.ordersCommands,
       aggregateId: orderId,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { IdempotencyClaim } from '../idempotency-store';
+import { retryIds, type RetryIds } from './retry-ids';
 
 /**
  * The claims of requests being handled, by request object: the interceptor leaves a claim here, and
@@ -12,6 +13,14 @@ export class PendingClaims {
 
   hold(request: object, claim: IdempotencyClaim): void {
     this.byRequest.set(request, claim);
+  }
+
+  /**
+   * Ids for the work this request starts that a retry under the same key repeats (see
+   * {@link retryIds}); fresh random ones when the request has no key. For handlers.
+   */
+  idsFor(request: object): RetryIds {
+    return retryIds(this.byRequest.get(request)?.request);
   }
 
   /** The request's claim, once: later calls get `undefined`. */

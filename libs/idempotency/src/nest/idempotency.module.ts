@@ -149,7 +149,7 @@ export class IdempotencyModule {
         IdempotencyResponseRecorder,
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
-      exports: [IDEMPOTENCY_STORE],
+      exports: [IDEMPOTENCY_STORE, PendingClaims],
     };
   }
 }
