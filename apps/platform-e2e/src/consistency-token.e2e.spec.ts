@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { uniqueSuffix } from '@platform/testing';
+import { eventually, uniqueSuffix, withTestClient } from '@platform/testing';
 import { api, expectProblem } from './http-client';
 import { startPlatform, stopCleanly, type Platform } from './platform.fixture';
 import { createActiveTenant } from './tenants';
@@ -16,7 +16,9 @@ describe('X-Consistency-Token: read your own writes', () => {
   const WAIT_MS = 1_500;
 
   beforeAll(async () => {
-    platform = await startPlatform(26_080, { extraEnv: { CONSISTENCY_WAIT_MS: String(WAIT_MS) } });
+    platform = await startPlatform(26_080, {
+      extraEnv: { CONSISTENCY_WAIT_MS: String(WAIT_MS), SEEN_POSITIONS_PRUNE_INTERVAL_MS: '1000' },
+    });
     gw = platform.gateways[0]?.url ?? '';
     admin = platform.token(['platform-admin'], [], 'e2e-ct-admin');
   }, 180_000);
@@ -71,5 +73,32 @@ describe('X-Consistency-Token: read your own writes', () => {
 
     // Not a position: 400.
     expectProblem(await read(path, alice, 'latest'), 400, 'validation');
+  });
+  it('prunes positions past their retention; a token at or below them still answers at once', async () => {
+    const tenant = await createActiveTenant({ via: gw, admin, slug: `ct-prune-${suffix}` });
+    const carol = platform.token(['member'], [tenant], 'ct-carol');
+    const created = await api(gw, 'POST', '/v1/orders', { token: carol, body: { customerId: 'c-9' } });
+    expect(created.status).toBe(201);
+    const path = `/v1/orders/${String(created.body.orderId)}`;
+    const position = Number(created.body.position);
+    expect((await read(path, carol, String(position))).status).toBe(200);
+
+    // Its position was seen two days ago, as far as the table knows: the projection service's
+    // pruner (every second here, 24 h retention) deletes it.
+    const rows = (sql: string) =>
+      withTestClient(async (client) => (await client.query(sql, [tenant])).rowCount ?? 0);
+    expect(
+      await rows(`UPDATE read_model_progress.seen_positions SET seen_at = now() - interval '2 days'
+                   WHERE tenant_id = $1`),
+    ).toBe(1);
+    await eventually(
+      async () =>
+        expect(await rows('SELECT 1 FROM read_model_progress.seen_positions WHERE tenant_id = $1')).toBe(0),
+      { what: 'the aged position pruned' },
+    );
+
+    // Still seen (the tenant's floor); above the floor, not.
+    expect((await read(path, carol, String(position))).status).toBe(200);
+    expectProblem(await read(path, carol, String(position + 1)), 504, 'timeout');
   });
 });

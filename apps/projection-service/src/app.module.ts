@@ -4,6 +4,7 @@ import { SERVICE_CONFIG, ServiceKitModule } from '@platform/service-kit';
 import type { ProjectionServiceConfig } from './config';
 import { READ_MODELS, ReadModelsProvider } from '@platform/read-models';
 import { OrderProjectionController } from './orders/order-projection.message-controller';
+import { SeenPositionsPruner } from './orders/seen-positions.pruner';
 
 @Module({})
 export class AppModule {
@@ -24,6 +25,7 @@ export class AppModule {
         { provide: SERVICE_CONFIG, useValue: config },
         ReadModelsProvider,
         OrderProjectionController,
+        SeenPositionsPruner,
       ],
       exports: [READ_MODELS],
     };

@@ -7,6 +7,18 @@ export const configSchema = z.object({
   ...instanceEnv,
   ...httpEnv(8082),
   KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(256).default(6),
+  /** How long a seen position is kept for X-Consistency-Token; older ones count as seen (ADR 0012). */
+  SEEN_POSITIONS_RETENTION_MS: z.coerce
+    .number()
+    .int()
+    .min(60_000)
+    .default(24 * 60 * 60 * 1_000),
+  /** How often the projection deletes seen positions past their retention. */
+  SEEN_POSITIONS_PRUNE_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(1_000)
+    .default(10 * 60 * 1_000),
 });
 
 export type ProjectionServiceConfig = z.infer<typeof configSchema>;

@@ -61,14 +61,11 @@ export async function deprovisionTenantStorage(
 ): Promise<DeprovisionResult> {
   const storage = storageOf(tenantId, isolation);
   return withMainDatabase(databaseUrl, async (main) => {
-    // the positions its read models saw (X-Consistency-Token), whatever the mode
-    const positions: { t: string | null }[] = await main.query(`SELECT to_regclass($1) AS t`, [
-      `"${SEEN_POSITIONS_SCHEMA}".seen_positions`,
-    ]);
-    if (positions[0]?.t) {
-      await main.query(`DELETE FROM "${SEEN_POSITIONS_SCHEMA}".seen_positions WHERE tenant_id = $1`, [
-        tenantId,
-      ]);
+    // the positions its read models saw (X-Consistency-Token) and its floor, whatever the mode
+    for (const table of ['seen_positions', 'seen_floors']) {
+      const name = `"${SEEN_POSITIONS_SCHEMA}".${table}`;
+      const found: { t: string | null }[] = await main.query(`SELECT to_regclass($1) AS t`, [name]);
+      if (found[0]?.t) await main.query(`DELETE FROM ${name} WHERE tenant_id = $1`, [tenantId]);
     }
     switch (storage.mode) {
       case 'schema':

@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 export const SEEN_POSITIONS_SCHEMA = 'read_model_progress';
 
 const table = `"${SEEN_POSITIONS_SCHEMA}".seen_positions`;
+const floors = `"${SEEN_POSITIONS_SCHEMA}".seen_floors`;
 
 /**
  * The global positions (event store) of the events each tenant's read models have applied: what an
@@ -12,6 +13,11 @@ const table = `"${SEEN_POSITIONS_SCHEMA}".seen_positions`;
  * committed, so "seen" means "applied"; an event of a command's answer is seen exactly when its
  * effect is readable. One table in the main read-model database, whatever the tenant's isolation
  * mode, keyed by tenant: a tenant never sees another tenant's positions.
+ *
+ * Rows are kept for a retention period ({@link prune}); what is pruned leaves a floor per tenant:
+ * every position at or below the highest pruned one counts as seen. Tokens are used right after a
+ * command; one older than the retention is answered at once, which is wrong only if the read
+ * models lag behind by more than the retention.
  */
 export class SeenPositions {
   constructor(private readonly main: DataSource) {}
@@ -31,6 +37,13 @@ export class SeenPositions {
            PRIMARY KEY (tenant_id, position)
          )`,
       );
+      await manager.query(
+        `CREATE TABLE IF NOT EXISTS ${floors} (
+           tenant_id uuid PRIMARY KEY,
+           position bigint NOT NULL CHECK (position >= 0),
+           pruned_at timestamptz NOT NULL DEFAULT now()
+         )`,
+      );
     });
   }
 
@@ -42,12 +55,36 @@ export class SeenPositions {
     );
   }
 
+  /** Whether the tenant's read models applied `position` (or it is at or below the tenant's floor). */
   async seen(tenantId: string, position: number): Promise<boolean> {
-    const rows: unknown[] = await this.main.query(
-      `SELECT 1 FROM ${table} WHERE tenant_id = $1 AND position = $2`,
+    const rows: { seen: boolean }[] = await this.main.query(
+      `SELECT EXISTS (SELECT 1 FROM ${table} WHERE tenant_id = $1 AND position = $2)
+           OR EXISTS (SELECT 1 FROM ${floors} WHERE tenant_id = $1 AND position >= $2) AS seen`,
       [tenantId, position],
     );
-    return rows.length > 0;
+    return rows[0]?.seen === true;
+  }
+
+  /**
+   * Deletes the positions seen more than `retentionMs` ago and raises each tenant's floor to the
+   * highest it deleted, in one statement (several instances may prune at once: the floor only
+   * rises). Returns how many positions were deleted.
+   */
+  async prune(retentionMs: number): Promise<number> {
+    const rows: { pruned: number }[] = await this.main.query(
+      `WITH pruned AS (
+         DELETE FROM ${table} WHERE seen_at < now() - $1 * interval '1 millisecond'
+         RETURNING tenant_id, position
+       ), raised AS (
+         INSERT INTO ${floors} AS f (tenant_id, position)
+         SELECT tenant_id, max(position) FROM pruned GROUP BY tenant_id
+         ON CONFLICT (tenant_id) DO UPDATE
+           SET position = greatest(f.position, excluded.position), pruned_at = now()
+       )
+       SELECT count(*)::int AS pruned FROM pruned`,
+      [retentionMs],
+    );
+    return rows[0]?.pruned ?? 0;
   }
 
   /** Whether the position is seen within `timeoutMs`, polling every `intervalMs`. */
