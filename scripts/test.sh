@@ -18,14 +18,14 @@ step() { current_step="$*"; echo; echo "== $* =="; }
 # The summary runs however the script ends, so that a failed step still ends the log with the
 # counts and the name and message of every failed test (the last lines are what CI shows).
 finish() {
-  local rc=$?
+  local rc=$? failed_in=${current_step:-set-up}
   trap - EXIT
   step "summary"
   if [ -z "${EVENTSTOREDB_URL:-}" ]; then
     echo "EventStoreDB contract suite: NOT RUN (EVENTSTOREDB_URL is not set; it is not counted as passed)"
   fi
   node scripts/test-summary.mjs .local/test-results || { [ "$rc" -ne 0 ] || rc=1; }
-  [ "$rc" -eq 0 ] || echo "FAILED (exit $rc) in: ${current_step:-set-up}"
+  [ "$rc" -eq 0 ] || echo "FAILED (exit $rc) in: $failed_in"
   echo "wall time: $(( $(date +%s) - started )) s"
   exit "$rc"
 }
