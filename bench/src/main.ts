@@ -5,6 +5,7 @@ import { type Row, progress } from './harness';
 import { type PgbenchResult, pgbenchCeilings } from './pgbench';
 import { markdownTable, writeResults } from './report';
 import { type Ceilings, type StoreTargets, appendScenarios } from './scenarios/appends';
+import { httpCommandScenarios } from './scenarios/http-commands';
 import { kafkaScenarios } from './scenarios/kafka';
 import { provisioningScenarios } from './scenarios/provisioning';
 import { readAllScenario, readStreamScenarios } from './scenarios/reads';
@@ -89,6 +90,9 @@ async function main(): Promise<number> {
     });
     await attempt('provisioning scenarios', async () => {
       rows.push(...(await provisioningScenarios(config, isSelected)));
+    });
+    await attempt('HTTP command scenarios', async () => {
+      rows.push(...(await httpCommandScenarios(config, isSelected)));
     });
   } finally {
     if (!config.keep) {

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { eventually } from './probes';
 
@@ -13,7 +13,15 @@ export interface RunningService {
   stop(): Promise<number | null>;
 }
 
-const workspaceRoot = path.resolve(__dirname, '../../..');
+/** The repository root (where nx.json is), from the sources (Jest) or from their build in dist/. */
+function findWorkspaceRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'nx.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no nx.json above ${from}`);
+  }
+}
+
+const workspaceRoot = findWorkspaceRoot(__dirname);
 
 /**
  * Starts a compiled service (`dist/apps/<service>/src/main.js`, see `npm run build`) as a child

@@ -1,0 +1,284 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { createSigner } from 'fast-jwt';
+import { Kafka, logLevel } from 'kafkajs';
+import { Pool } from 'pg';
+import { Agent, request } from 'undici';
+import { startService, waitReady, type RunningService } from '@platform/testing';
+import type { BenchConfig } from '../config';
+import { cpuSnapshot, cpuSpent } from '../cpu';
+import { alternate, progress, toRow, type Row, type Trial } from '../harness';
+import { now, percentile, sleep } from '../stats';
+
+/** Ports of the platform's services and of the peer, away from the e2e specs' ones. */
+const BASE_PORT = 31_080;
+const PEER_PORT = BASE_PORT + 50;
+/** Tenants the load is spread over (enterprise plan: 500 requests/s each, far above what 2 cores do). */
+const TENANTS = 4;
+const LEVELS = [
+  { id: 'http-command-1c', clients: 1 },
+  { id: 'http-command-16c', clients: 16 },
+] as const;
+
+interface Target {
+  readonly url: string;
+  /** The target's own processes by pid, for the CPU breakdown. */
+  readonly processes: ReadonlyMap<number, string>;
+  /** Headers of each request of tenant `i`. */
+  readonly headers: (i: number) => Record<string, string>;
+}
+
+/**
+ * A command over HTTP, the platform's whole write path: `POST /v1/orders` through the gateway (JWT,
+ * tenant guard, rate limit shared in PostgreSQL, request on Kafka), the command service (tenant
+ * status, read stream, decide, append with its audit record and quota unit in one transaction,
+ * reply on Kafka), back to the client. The peer is the least a durable HTTP write does on this
+ * machine: a raw fastify process that checks the body and inserts one row (bench/src/peers).
+ * Both are separate processes driven by the same undici client; 1 client gives latency, 16 clients
+ * throughput. The event relay, projection and saga run too, as in production: their work is part
+ * of the platform's cost.
+ */
+export async function httpCommandScenarios(
+  config: BenchConfig,
+  isSelected: (id: string) => boolean,
+): Promise<Row[]> {
+  const levels = LEVELS.filter((level) => isSelected(level.id));
+  if (levels.length === 0) return [];
+  const suffix = config.runId.replace(/[^a-z0-9]/g, '');
+  const secret = `bench-secret-${suffix}-0123456789abcdefghijklmnop`;
+  const sign = createSigner({ key: secret, algorithm: 'HS256', expiresIn: 3_600_000 });
+  const env = {
+    KAFKA_BROKERS: config.brokers.join(','),
+    KAFKA_TOPIC_PREFIX: `bench-${suffix}.`,
+    DATABASE_URL: config.databaseUrl,
+    JWT_SECRET: secret,
+    QUERY_SERVICE_URL: `http://127.0.0.1:${BASE_PORT + 3}`,
+    TENANT_REGISTRY_URL: `http://127.0.0.1:${BASE_PORT + 5}`,
+    OTEL_SDK_DISABLED: 'true',
+    LOG_LEVEL: 'warn',
+  };
+  const services: RunningService[] = [];
+  const peerSchema = `bench_http_${suffix}`;
+  const agent = new Agent({ connections: 32, pipelining: 1 });
+  try {
+    progress('http commands: starting the platform (6 services) and the raw fastify peer');
+    const registry = startService('tenant-registry', `bench-tenant-registry`, BASE_PORT + 5, env);
+    services.push(registry);
+    await waitReady(registry);
+    const rest = [
+      startService('command-service', 'bench-command-service', BASE_PORT + 1, env),
+      startService('projection-service', 'bench-projection-service', BASE_PORT + 2, env),
+      startService('query-service', 'bench-query-service', BASE_PORT + 3, env),
+      startService('saga-service', 'bench-saga-service', BASE_PORT + 4, env),
+      startService('gateway', 'bench-gateway', BASE_PORT, env),
+      startPeer(config, peerSchema),
+    ];
+    services.push(...rest);
+    await Promise.all(rest.map((service) => waitReady(service)));
+
+    const gateway = `http://127.0.0.1:${BASE_PORT}`;
+    const admin = `Bearer ${sign({ sub: 'bench-admin', roles: ['platform-admin'], tenants: [] })}`;
+    const tenants: string[] = [];
+    for (let i = 0; i < TENANTS; i += 1)
+      tenants.push(await activeTenant(agent, gateway, admin, `bench-${suffix}-${i}`));
+    const tokens = tenants.map(
+      (tenant) => `Bearer ${sign({ sub: 'bench', roles: ['member'], tenants: [tenant] })}`,
+    );
+    const byPid = (list: readonly RunningService[]) =>
+      new Map(list.map((service) => [service.process.pid ?? -1, service.name] as const));
+    const ours: Target = {
+      url: `${gateway}/v1/orders`,
+      processes: byPid(services.filter((service) => service.name !== 'raw-fastify-peer')),
+      headers: (i) => ({ authorization: tokens[i % TENANTS]!, 'x-tenant-id': tenants[i % TENANTS]! }),
+    };
+    const peer: Target = {
+      url: `http://127.0.0.1:${PEER_PORT}/v1/orders`,
+      processes: byPid(services.filter((service) => service.name === 'raw-fastify-peer')),
+      headers: (i) => ({ 'x-tenant-id': tenants[i % TENANTS]! }),
+    };
+    // Until every tenant's commands are accepted (each service learns of it from tenants.lifecycle).
+    for (let i = 0; i < TENANTS; i += 1) await untilAccepted(agent, ours, i);
+
+    const rows: Row[] = [];
+    for (const level of levels) {
+      progress(
+        `http commands, ${level.clients} client(s): ${config.reps} x ${config.trialSeconds} s per side`,
+      );
+      const results = await alternate(
+        config,
+        [
+          { side: 'ours', subject: ours },
+          { side: 'peer', subject: peer },
+        ],
+        (target, warmup) =>
+          drive(agent, target, level.clients, (warmup ? config.warmupSeconds : config.trialSeconds) * 1_000),
+      );
+      const latency = level.clients === 1;
+      const row = toRow(
+        {
+          id: level.id,
+          scenario: latency
+            ? 'POST /v1/orders over HTTP, 1 client: median latency'
+            : `POST /v1/orders over HTTP, ${level.clients} clients, ${TENANTS} tenants: requests/s`,
+          unit: latency ? 'ms' : 'req/s',
+          better: latency ? 'lower' : 'higher',
+          peerLabel: 'raw fastify + one INSERT in PostgreSQL (bench/src/peers/raw-fastify.ts)',
+        },
+        {
+          ours: results.ours.map((t) => (latency ? latencyTrial(t) : t)),
+          peer: results.peer.map((t) => (latency ? latencyTrial(t) : t)),
+        },
+      );
+      rows.push({ ...row, note: `${level.id}: CPU ms per request (medians): ${cpuNote(row)}` });
+    }
+    return rows;
+  } finally {
+    await agent.close();
+    await Promise.all(services.map((service) => service.stop()));
+    if (!config.keep) {
+      const admin = new Pool({ connectionString: config.databaseUrl, max: 1 });
+      await admin.query(`drop schema if exists "${peerSchema}" cascade`).catch(() => undefined);
+      await admin.end();
+      await deleteTopics(config, env.KAFKA_TOPIC_PREFIX).catch(() => undefined);
+    }
+  }
+}
+
+/** The peer process, as a service: compiled next to this file (dist/bench/src/peers). */
+function startPeer(config: BenchConfig, schema: string): RunningService {
+  const child = spawn(process.execPath, [path.join(__dirname, '..', 'peers', 'raw-fastify.js')], {
+    env: {
+      ...process.env,
+      PORT: String(PEER_PORT),
+      DATABASE_URL: config.databaseUrl,
+      BENCH_SCHEMA: schema,
+      // the same pool size as each platform service's default DATABASE_POOL_SIZE
+      BENCH_POOL_SIZE: '10',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    name: 'raw-fastify-peer',
+    port: PEER_PORT,
+    url: `http://127.0.0.1:${PEER_PORT}`,
+    process: child,
+    logFile: '',
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+/** `clients` loops sending `POST` for `ms`; req/s as the value, latency p50/p99 as extras. */
+async function drive(agent: Agent, target: Target, clients: number, ms: number): Promise<Trial> {
+  const latencies: number[] = [];
+  const started = now();
+  const deadline = started + ms;
+  const client = async (i: number): Promise<void> => {
+    for (let n = 0; now() < deadline; n += 1) {
+      const sent = now();
+      const response = await request(target.url, {
+        dispatcher: agent,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...target.headers(i + n * clients) },
+        body: JSON.stringify({ customerId: `cust-${i}-${n}` }),
+      });
+      const text = await response.body.text();
+      if (response.statusCode !== 201) throw new Error(`${target.url}: ${response.statusCode} ${text}`);
+      latencies.push(now() - sent);
+    }
+  };
+  const cpuBefore = cpuSnapshot(target.processes);
+  await Promise.all(Array.from({ length: clients }, (_, i) => client(i)));
+  const seconds = (now() - started) / 1_000;
+  // CPU ms per request, by process: where a request's cost goes on this machine.
+  const cpu = Object.fromEntries(
+    [...cpuSpent(cpuBefore, cpuSnapshot(target.processes))].map(([group, ms]) => [
+      `cpuMsPerRequest ${group}`,
+      ms / Math.max(1, latencies.length),
+    ]),
+  );
+  return {
+    value: latencies.length / seconds,
+    extra: {
+      p50Ms: percentile(latencies, 50),
+      p99Ms: percentile(latencies, 99),
+      requests: latencies.length,
+      ...cpu,
+    },
+  };
+}
+
+/** A 1-client trial's figure is its median latency (its req/s is the inverse, kept as an extra). */
+const latencyTrial = (trial: Trial): Trial => ({
+  value: trial.extra?.['p50Ms'] ?? Number.NaN,
+  extra: { ...trial.extra, reqPerSecond: trial.value },
+});
+
+async function activeTenant(agent: Agent, gateway: string, admin: string, slug: string): Promise<string> {
+  const created = await request(`${gateway}/v1/tenants`, {
+    dispatcher: agent,
+    method: 'POST',
+    headers: { authorization: admin, 'content-type': 'application/json' },
+    body: JSON.stringify({ slug, name: slug, plan: 'enterprise', isolation: 'shared' }),
+  });
+  const body = (await created.body.json()) as { id?: string };
+  if (created.statusCode !== 202 || body.id === undefined) {
+    throw new Error(`tenant ${slug} not created: ${created.statusCode} ${JSON.stringify(body)}`);
+  }
+  for (const deadline = now() + 30_000; now() < deadline; await sleep(100)) {
+    const read = await request(`${gateway}/v1/tenants/${body.id}`, {
+      dispatcher: agent,
+      headers: { authorization: admin },
+    });
+    const tenant = (await read.body.json()) as { status?: string };
+    if (tenant.status === 'active') return body.id;
+  }
+  throw new Error(`tenant ${slug} not active within 30 s`);
+}
+
+async function untilAccepted(agent: Agent, target: Target, i: number): Promise<void> {
+  let last = '';
+  for (const deadline = now() + 30_000; now() < deadline; await sleep(100)) {
+    const response = await request(target.url, {
+      dispatcher: agent,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...target.headers(i) },
+      body: JSON.stringify({ customerId: 'warm-up' }),
+    });
+    last = `${response.statusCode} ${await response.body.text()}`;
+    if (response.statusCode === 201) return;
+  }
+  throw new Error(`commands of tenant ${i} not accepted within 30 s: ${last}`);
+}
+
+/** The topics the platform created for this run (its prefix is the run's). */
+async function deleteTopics(config: BenchConfig, prefix: string): Promise<void> {
+  const admin = new Kafka({
+    clientId: 'bench-cleanup',
+    brokers: config.brokers,
+    logLevel: logLevel.NOTHING,
+  }).admin();
+  await admin.connect();
+  try {
+    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));
+    if (topics.length > 0) await admin.deleteTopics({ topics });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** "ours 17.4 (postgres 4.1, ...); peer 0.4 (...)": the CPU breakdown of a row's extras. */
+function cpuNote(row: Row): string {
+  const side = (extra: Record<string, number> | undefined): string => {
+    const parts = Object.entries(extra ?? {})
+      .filter(([key]) => key.startsWith('cpuMsPerRequest '))
+      .map(([key, ms]) => [key.slice('cpuMsPerRequest '.length), ms] as const)
+      .sort((a, b) => b[1] - a[1]);
+    const total = parts.reduce((sum, [, ms]) => sum + ms, 0);
+    return `${total.toFixed(1)} (${parts.map(([name, ms]) => `${name} ${ms.toFixed(2)}`).join(', ')})`;
+  };
+  return `ours ${side(row.extra?.ours)}; peer ${side(row.extra?.peer)}`;
+}
