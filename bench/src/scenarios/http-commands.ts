@@ -60,6 +60,7 @@ export async function httpCommandScenarios(
   const services: RunningService[] = [];
   const peerSchema = `bench_http_${suffix}`;
   const agent = new Agent({ connections: 32, pipelining: 1 });
+  const stats = new Pool({ connectionString: config.databaseUrl, max: 1 });
   try {
     progress('http commands: starting the platform (6 services) and the raw fastify peer');
     const registry = startService('tenant-registry', `bench-tenant-registry`, BASE_PORT + 5, env);
@@ -111,7 +112,13 @@ export async function httpCommandScenarios(
           { side: 'peer', subject: peer },
         ],
         (target, warmup) =>
-          drive(agent, target, level.clients, (warmup ? config.warmupSeconds : config.trialSeconds) * 1_000),
+          drive(
+            agent,
+            stats,
+            target,
+            level.clients,
+            (warmup ? config.warmupSeconds : config.trialSeconds) * 1_000,
+          ),
       );
       const latency = level.clients === 1;
       const row = toRow(
@@ -129,11 +136,16 @@ export async function httpCommandScenarios(
           peer: results.peer.map((t) => (latency ? latencyTrial(t) : t)),
         },
       );
-      rows.push({ ...row, note: `${level.id}: CPU ms per request (medians): ${cpuNote(row)}` });
+      const xacts = row.extra?.ours['pgTransactionsPerRequest'] ?? Number.NaN;
+      rows.push({
+        ...row,
+        note: `${level.id}: PostgreSQL transactions per request (ours, median) ${xacts.toFixed(1)}; CPU ms per request (medians): ${cpuNote(row)}`,
+      });
     }
     return rows;
   } finally {
     await agent.close();
+    await stats.end();
     await Promise.all(services.map((service) => service.stop()));
     if (!config.keep) {
       const admin = new Pool({ connectionString: config.databaseUrl, max: 1 });
@@ -171,8 +183,19 @@ function startPeer(config: BenchConfig, schema: string): RunningService {
   };
 }
 
-/** `clients` loops sending `POST` for `ms`; req/s as the value, latency p50/p99 as extras. */
-async function drive(agent: Agent, target: Target, clients: number, ms: number): Promise<Trial> {
+/** Transactions committed in the whole PostgreSQL server so far (every database, every session). */
+async function committed(stats: Pool): Promise<number> {
+  const { rows } = await stats.query<{ n: string }>(
+    'select sum(xact_commit)::text as n from pg_stat_database',
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+/**
+ * `clients` loops sending `POST` for `ms`; req/s as the value; latency p50/p99, CPU ms per request by
+ * process and PostgreSQL transactions per request as extras.
+ */
+async function drive(agent: Agent, stats: Pool, target: Target, clients: number, ms: number): Promise<Trial> {
   const latencies: number[] = [];
   const started = now();
   const deadline = started + ms;
@@ -191,8 +214,12 @@ async function drive(agent: Agent, target: Target, clients: number, ms: number):
     }
   };
   const cpuBefore = cpuSnapshot(target.processes);
+  const xactsBefore = await committed(stats);
   await Promise.all(Array.from({ length: clients }, (_, i) => client(i)));
   const seconds = (now() - started) / 1_000;
+  // pg_stat_database is updated when a session reports: give them a moment
+  await sleep(600);
+  const xacts = (await committed(stats)) - xactsBefore;
   // CPU ms per request, by process: where a request's cost goes on this machine.
   const cpu = Object.fromEntries(
     [...cpuSpent(cpuBefore, cpuSnapshot(target.processes))].map(([group, ms]) => [
@@ -206,6 +233,7 @@ async function drive(agent: Agent, target: Target, clients: number, ms: number):
       p50Ms: percentile(latencies, 50),
       p99Ms: percentile(latencies, 99),
       requests: latencies.length,
+      pgTransactionsPerRequest: xacts / Math.max(1, latencies.length),
       ...cpu,
     },
   };
