@@ -40,8 +40,12 @@ describe('X-Consistency-Token: read your own writes', () => {
     ]);
     const alice = platform.token(['member'], [tenantA], 'ct-alice');
     const bob = platform.token(['member'], [tenantB], 'ct-bob');
-    const created = await api(gw, 'POST', '/v1/orders', { token: alice, body: { customerId: 'c-1' } });
-    expect(created.status).toBe(201);
+    // Until the gateway learns from tenants.lifecycle that the tenant is active: 403.
+    const created = await eventually(async () => {
+      const response = await api(gw, 'POST', '/v1/orders', { token: alice, body: { customerId: 'c-1' } });
+      expect(response.status).toBe(201);
+      return response;
+    });
     const orderId = String(created.body.orderId);
     const path = `/v1/orders/${orderId}`;
 
@@ -77,8 +81,12 @@ describe('X-Consistency-Token: read your own writes', () => {
   it('prunes positions past their retention; a token at or below them still answers at once', async () => {
     const tenant = await createActiveTenant({ via: gw, admin, slug: `ct-prune-${suffix}` });
     const carol = platform.token(['member'], [tenant], 'ct-carol');
-    const created = await api(gw, 'POST', '/v1/orders', { token: carol, body: { customerId: 'c-9' } });
-    expect(created.status).toBe(201);
+    // The gateway learns that the tenant is active from tenants.lifecycle: until then, 403.
+    const created = await eventually(async () => {
+      const response = await api(gw, 'POST', '/v1/orders', { token: carol, body: { customerId: 'c-9' } });
+      expect(response.status).toBe(201);
+      return response;
+    });
     const path = `/v1/orders/${String(created.body.orderId)}`;
     const position = Number(created.body.position);
     expect((await read(path, carol, String(position))).status).toBe(200);
