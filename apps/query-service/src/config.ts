@@ -1,17 +1,19 @@
 import { z } from 'zod';
-import { databaseEnv, httpEnv, instanceEnv, jwtEnv, kafkaEnv } from '@platform/service-kit';
+import { databaseEnv, httpEnv, instanceEnv, jwtEnv, jwtRules, kafkaEnv } from '@platform/service-kit';
 
-export const configSchema = z.object({
-  ...kafkaEnv,
-  ...databaseEnv,
-  ...jwtEnv,
-  ...instanceEnv,
-  ...httpEnv(8083),
-  /**
-   * How long a read with `X-Consistency-Token` waits for the read model to see that position before
-   * it answers 504, in ms (under the gateway's 10 s upstream timeout).
-   */
-  CONSISTENCY_WAIT_MS: z.coerce.number().int().min(0).max(8_000).default(5_000),
-});
+export const configSchema = z
+  .object({
+    ...kafkaEnv,
+    ...databaseEnv,
+    ...jwtEnv,
+    ...instanceEnv,
+    ...httpEnv(8083),
+    /**
+     * How long a read with `X-Consistency-Token` waits for the read model to see that position before
+     * it answers 504, in ms (under the gateway's 10 s upstream timeout).
+     */
+    CONSISTENCY_WAIT_MS: z.coerce.number().int().min(0).max(8_000).default(5_000),
+  })
+  .superRefine(jwtRules);
 
 export type QueryServiceConfig = z.infer<typeof configSchema>;

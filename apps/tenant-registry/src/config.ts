@@ -1,24 +1,26 @@
 import { z } from 'zod';
-import { databaseEnv, httpEnv, instanceEnv, jwtEnv, kafkaEnv } from '@platform/service-kit';
+import { databaseEnv, httpEnv, instanceEnv, jwtEnv, jwtRules, kafkaEnv } from '@platform/service-kit';
 
-export const configSchema = z.object({
-  ...kafkaEnv,
-  ...databaseEnv,
-  ...jwtEnv,
-  ...instanceEnv,
-  ...httpEnv(8085),
-  /** Partitions of the topics this registry's event relay creates when it leads (as the command service). */
-  KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(256).default(6),
-  /** Regions a tenant may be placed in; the first is the default. */
-  ALLOWED_REGIONS: z
-    .string()
-    .regex(/^[a-z0-9-]+(,[a-z0-9-]+)*$/, 'must be a comma-separated list of region names')
-    .default('eu-west-1,us-east-1')
-    .transform((value) => value.split(',')),
-  /** How often the tenant controller looks for work (drafts to provision, tenants to purge), in ms. */
-  RECONCILE_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(1_000),
-  /** How often every live tenant's storage is measured against its plan's quota, in ms. */
-  STORAGE_METER_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(300_000),
-});
+export const configSchema = z
+  .object({
+    ...kafkaEnv,
+    ...databaseEnv,
+    ...jwtEnv,
+    ...instanceEnv,
+    ...httpEnv(8085),
+    /** Partitions of the topics this registry's event relay creates when it leads (as the command service). */
+    KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(256).default(6),
+    /** Regions a tenant may be placed in; the first is the default. */
+    ALLOWED_REGIONS: z
+      .string()
+      .regex(/^[a-z0-9-]+(,[a-z0-9-]+)*$/, 'must be a comma-separated list of region names')
+      .default('eu-west-1,us-east-1')
+      .transform((value) => value.split(',')),
+    /** How often the tenant controller looks for work (drafts to provision, tenants to purge), in ms. */
+    RECONCILE_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(1_000),
+    /** How often every live tenant's storage is measured against its plan's quota, in ms. */
+    STORAGE_METER_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(300_000),
+  })
+  .superRefine(jwtRules);
 
 export type TenantRegistryConfig = z.infer<typeof configSchema>;

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Logger } from '@platform/observability';
 import type { TokenVerifierOptions } from '@platform/tenancy';
 import { runService } from './bootstrap';
-import { instanceIdOf, loadConfig } from './config/config';
+import { ConfigError, instanceIdOf, loadConfig } from './config/config';
 
 interface BaseConfig {
   readonly PORT: number;
@@ -38,12 +38,19 @@ export function serviceMain<S extends z.ZodObject>(
   });
 }
 
-/** The JWT verifier options of a service configuration that includes `jwtEnv`. */
+/** The JWT verifier options of a service configuration that includes `jwtEnv` (and `jwtRules`). */
 export function jwtOptionsOf(config: {
   readonly JWT_SECRET: string;
+  readonly JWT_JWKS_URL?: string | undefined;
   readonly JWT_ISSUER?: string | undefined;
   readonly JWT_AUDIENCE?: string | undefined;
 }): TokenVerifierOptions {
+  if (config.JWT_JWKS_URL !== undefined) {
+    if (config.JWT_ISSUER === undefined || config.JWT_AUDIENCE === undefined) {
+      throw new ConfigError(['JWT_JWKS_URL needs JWT_ISSUER and JWT_AUDIENCE']);
+    }
+    return { jwksUrl: config.JWT_JWKS_URL, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE };
+  }
   return {
     secret: config.JWT_SECRET,
     ...(config.JWT_ISSUER !== undefined && { issuer: config.JWT_ISSUER }),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ConfigError, httpEnv, kafkaEnv, loadConfig } from './config';
+import { ConfigError, httpEnv, jwtEnv, jwtRules, kafkaEnv, loadConfig } from './config';
+import { jwtOptionsOf } from '../main';
 
 const schema = z.object({ ...kafkaEnv, ...httpEnv(8081) });
 
@@ -34,5 +35,37 @@ describe('loadConfig', () => {
       'KAFKA_BROKERS: must be a comma-separated list of host:port (got "nohostport")',
     );
     expect(message).toMatch(/PORT: .*\(got "eighty"\)/);
+  });
+});
+
+describe('the JWT variables', () => {
+  const schema = z.object({ ...jwtEnv }).superRefine(jwtRules);
+  const jwks = 'https://idp.example.test/.well-known/jwks.json';
+
+  it('uses the shared secret (HS256) without JWT_JWKS_URL', () => {
+    expect(jwtOptionsOf(loadConfig(schema, { JWT_SECRET: 'x'.repeat(32) }))).toEqual({
+      secret: 'x'.repeat(32),
+    });
+  });
+
+  it('uses the JWKS with its issuer and audience when JWT_JWKS_URL is set', () => {
+    const config = loadConfig(schema, {
+      JWT_JWKS_URL: jwks,
+      JWT_ISSUER: 'https://idp/',
+      JWT_AUDIENCE: 'api',
+    });
+    expect(jwtOptionsOf(config)).toEqual({ jwksUrl: jwks, issuer: 'https://idp/', audience: 'api' });
+  });
+
+  it('refuses to start with JWT_JWKS_URL but no issuer or audience, naming both', () => {
+    expect(() => loadConfig(schema, { JWT_JWKS_URL: jwks })).toThrow(
+      /JWT_ISSUER: is required when JWT_JWKS_URL is set[\s\S]*JWT_AUDIENCE: is required/,
+    );
+  });
+
+  it('refuses a JWKS URL that is not http(s)', () => {
+    expect(() =>
+      loadConfig(schema, { JWT_JWKS_URL: 'file:///etc/keys', JWT_ISSUER: 'i', JWT_AUDIENCE: 'a' }),
+    ).toThrow(ConfigError);
   });
 });

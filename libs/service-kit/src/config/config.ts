@@ -54,9 +54,32 @@ export const DEVELOPMENT_JWT_SECRET = 'dev-only-secret-change-me-0123456789abcde
 
 export const jwtEnv = {
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEVELOPMENT_JWT_SECRET),
+  /** Production: the identity provider's keys (RS256/ES256); when set, `JWT_SECRET` is not used. */
+  JWT_JWKS_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   JWT_ISSUER: z.string().min(1).optional(),
   JWT_AUDIENCE: z.string().min(1).optional(),
 };
+
+/**
+ * The rule across the JWT variables, for `.superRefine` of a service's schema: with `JWT_JWKS_URL`,
+ * `JWT_ISSUER` and `JWT_AUDIENCE` are required (a token of any issuer, or minted for any service,
+ * must not pass).
+ */
+export function jwtRules(
+  config: {
+    JWT_JWKS_URL?: string | undefined;
+    JWT_ISSUER?: string | undefined;
+    JWT_AUDIENCE?: string | undefined;
+  },
+  ctx: z.RefinementCtx,
+): void {
+  if (config.JWT_JWKS_URL === undefined) return;
+  for (const variable of ['JWT_ISSUER', 'JWT_AUDIENCE'] as const) {
+    if (config[variable] === undefined) {
+      ctx.addIssue({ code: 'custom', path: [variable], message: 'is required when JWT_JWKS_URL is set' });
+    }
+  }
+}
 
 export const eventStoreEnv = {
   EVENT_STORE: z.enum(['postgres', 'eventstoredb']).default('postgres'),

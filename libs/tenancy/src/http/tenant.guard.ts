@@ -24,7 +24,7 @@ export class TenantGuard implements CanActivate {
     private readonly apiKeys: ApiKeyDirectory,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, [
       context.getHandler(),
@@ -34,7 +34,7 @@ export class TenantGuard implements CanActivate {
     if (rule.scope === 'public') return true;
 
     const request = context.switchToHttp().getRequest<IdentifiedRequest>();
-    const claims = this.authenticate(request);
+    const claims = await this.authenticate(request);
     if (rule.scope === 'authenticated') {
       request.identity = { claims };
       return true;
@@ -81,10 +81,10 @@ export class TenantGuard implements CanActivate {
   }
 
   /** `X-API-Key` (a tenant's key) or `Authorization: Bearer <JWT>`; either way, claims. */
-  private authenticate(request: IdentifiedRequest): Claims {
+  private async authenticate(request: IdentifiedRequest): Promise<Claims> {
     const apiKey = headerValue(request, 'x-api-key');
     if (apiKey !== undefined) return this.apiKeys.authenticate(apiKey);
-    return this.verify(bearerToken(request));
+    return await this.verify(bearerToken(request));
   }
 }
 
