@@ -45,6 +45,32 @@ describe('seen positions on PostgreSQL', () => {
     expect(await positions.seen(tenant, 1)).toBe(false);
     expect(await positions.seen(other, 1)).toBe(true);
   });
+  it('records positions sent at once in a few multi-row inserts, each caller resolved after its commit', async () => {
+    const tenants = [randomUUID(), randomUUID()];
+    const query = jest.spyOn(main, 'query');
+    try {
+      await Promise.all(
+        Array.from({ length: 50 }, (_, i) => positions.record(tenants[i % 2] as string, 1_000 + i)),
+      );
+      const inserts = query.mock.calls.filter(([sql]) => /INSERT INTO/.test(sql));
+      expect(inserts.length).toBeGreaterThanOrEqual(1);
+      expect(inserts.length).toBeLessThanOrEqual(2);
+    } finally {
+      query.mockRestore();
+    }
+    for (let i = 0; i < 50; i++) expect(await positions.seen(tenants[i % 2] as string, 1_000 + i)).toBe(true);
+    expect(await positions.seen(tenants[1] as string, 1_000)).toBe(false);
+  });
+
+  it('rejects every caller of an insert that fails, and goes on with the next ones', async () => {
+    const tenant = randomUUID();
+    const failing = Promise.allSettled([positions.record('not-a-uuid', 1), positions.record(tenant, 2)]);
+    expect((await failing).map((r) => r.status)).toEqual(['rejected', 'rejected']);
+
+    await positions.record(tenant, 3);
+    expect(await positions.seen(tenant, 3)).toBe(true);
+  });
+
   describe('retention', () => {
     const DAY = 24 * 60 * 60 * 1_000;
     /** Makes positions look recorded two days ago. */

@@ -7,6 +7,16 @@ export const SEEN_POSITIONS_SCHEMA = 'read_model_progress';
 const table = `"${SEEN_POSITIONS_SCHEMA}".seen_positions`;
 const floors = `"${SEEN_POSITIONS_SCHEMA}".seen_floors`;
 
+interface QueuedPosition {
+  readonly tenantId: string;
+  readonly position: number;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** Bound of one multi-row insert of seen positions. */
+const MAX_POSITIONS_PER_INSERT = 1_000;
+
 /**
  * The global positions (event store) of the events each tenant's read models have applied: what an
  * `X-Consistency-Token: <position>` waits for. A position is recorded after the change it made is
@@ -47,12 +57,47 @@ export class SeenPositions {
     });
   }
 
-  /** Records that the tenant's read models applied the event at `position` (idempotent). */
-  async record(tenantId: string, position: number): Promise<void> {
-    await this.main.query(
-      `INSERT INTO ${table} (tenant_id, position) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
-      [tenantId, position],
-    );
+  /**
+   * Records that the tenant's read models applied the event at `position` (idempotent); resolves
+   * once that is committed. Records made while an insert is in flight (or in the same tick) go
+   * together in the next one: under load, one statement for many events rather than one each.
+   */
+  record(tenantId: string, position: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queued.push({ tenantId, position, resolve, reject });
+      this.scheduleFlush();
+    });
+  }
+
+  private readonly queued: QueuedPosition[] = [];
+  private flushScheduled = false;
+  private inserting: Promise<void> | undefined;
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.inserting) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      const batch = this.queued.splice(0, MAX_POSITIONS_PER_INSERT);
+      if (batch.length === 0) return;
+      this.inserting = this.insert(batch).finally(() => {
+        this.inserting = undefined;
+        if (this.queued.length > 0) this.scheduleFlush();
+      });
+    });
+  }
+
+  private async insert(batch: readonly QueuedPosition[]): Promise<void> {
+    try {
+      await this.main.query(
+        `INSERT INTO ${table} (tenant_id, position)
+         SELECT * FROM unnest($1::uuid[], $2::bigint[]) ON CONFLICT DO NOTHING`,
+        [batch.map((p) => p.tenantId), batch.map((p) => p.position)],
+      );
+      for (const p of batch) p.resolve();
+    } catch (error) {
+      for (const p of batch) p.reject(error);
+    }
   }
 
   /** Whether the tenant's read models applied `position` (or it is at or below the tenant's floor). */
