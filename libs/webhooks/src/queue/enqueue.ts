@@ -8,6 +8,32 @@ interface Sequenced {
   last_sequence: string;
 }
 
+/** The subscriptions of tenant `$1` that want events of type `$2`. */
+function matchingSubscriptions(to: 'active' | 'retiring'): string {
+  // 'retiring': the disabled subscriptions of a deleted tenant that still owe it its last webhook
+  const which = to === 'active' ? 'disabled_at is null' : 'retire_when_drained';
+  return `tenant_id = $1 and ${which} and ($2 = any(event_types) or '*' = any(event_types))`;
+}
+
+/**
+ * Whether any subscription wants the event: one statement, no lock, no transaction. Most events
+ * have no subscriber; those need nothing more. (A subscription created meanwhile would miss the
+ * event as well had it come a moment later: there is no order between the two to keep.)
+ */
+export async function anySubscriptionWants(
+  client: Queryable,
+  s: string,
+  tenantId: string,
+  type: string,
+  to: 'active' | 'retiring' = 'active',
+): Promise<boolean> {
+  const { rows } = await client.query<{ wanted: boolean }>(
+    `select exists (select 1 from ${s}.subscriptions where ${matchingSubscriptions(to)}) as wanted`,
+    [tenantId, type],
+  );
+  return rows[0]?.wanted === true;
+}
+
 /**
  * Creates the event's deliveries; must run inside a transaction (`client`). `s` is the quoted schema.
  *
@@ -27,13 +53,8 @@ export async function enqueueIn(
   now: Date,
   to: 'active' | 'retiring' = 'active',
 ): Promise<EnqueuedDelivery[]> {
-  // 'retiring': the disabled subscriptions of a deleted tenant that still owe it its last webhook
-  const which = to === 'active' ? 'disabled_at is null' : 'retire_when_drained';
   const matching = await client.query<{ id: string }>(
-    `select id from ${s}.subscriptions
-      where tenant_id = $1 and ${which} and ($2 = any(event_types) or '*' = any(event_types))
-      order by id
-      for update`,
+    `select id from ${s}.subscriptions where ${matchingSubscriptions(to)} order by id for update`,
     [tenantId, event.type],
   );
   if (matching.rows.length === 0) return [];

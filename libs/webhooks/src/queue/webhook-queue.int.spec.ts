@@ -54,6 +54,25 @@ describe('WebhookQueue on PostgreSQL', () => {
     });
   });
 
+  it('answers an event nobody wants with one statement, no transaction', async () => {
+    const tenant = randomUUID();
+    await subscriptions.create(tenant, { url, events: ['tenant.resumed'] });
+    await subscriptions.create(randomUUID(), { url, events: ['*'] }); // another tenant's
+    // A transaction checks a client out (`connect()` without a callback); a plain pool.query passes one.
+    const connect = jest.spyOn(db.pool, 'connect');
+    const checkouts = () => connect.mock.calls.filter((args) => args.length === 0).length;
+    try {
+      expect(await queue.enqueue(tenant, event('orders.OrderCreated'))).toEqual([]);
+      expect(checkouts()).toBe(0);
+      // one that is wanted still goes through the transaction
+      expect(await queue.enqueue(tenant, event('tenant.resumed'))).toHaveLength(1);
+      expect(checkouts()).toBe(1);
+    } finally {
+      connect.mockRestore();
+    }
+    expect(await queue.listDeliveries(tenant, { limit: 10 })).toHaveLength(1);
+  });
+
   it('is idempotent per (subscription, event id) and spends no sequence number on a repeat', async () => {
     const tenant = randomUUID();
     const sub = await subscriptions.create(tenant, { url, events: ['*'] });

@@ -20,7 +20,7 @@ import type {
   WebhookDelivery,
   WebhookEvent,
 } from '../webhook.types';
-import { enqueueIn } from './enqueue';
+import { anySubscriptionWants, enqueueIn } from './enqueue';
 
 export interface WebhookQueueOptions extends WebhookStoreOptions {
   /** Requeues are logged here (and in the `requeues` table). */
@@ -247,7 +247,7 @@ export class WebhookQueue {
     });
   }
 
-  private enqueueTo(
+  private async enqueueTo(
     to: 'active' | 'retiring',
     tenantId: string,
     event: WebhookEvent,
@@ -257,6 +257,9 @@ export class WebhookQueue {
     const occurredAt = checkEvent(event);
     const now = this.clock.now();
     const work = (client: Queryable) => enqueueIn(client, this.s, tenantId, event, occurredAt, now, to);
-    return options.client ? work(options.client) : inTransaction(this.pool, work);
+    if (options.client) return work(options.client);
+    // the common case, an event nobody subscribed to: one statement instead of a transaction
+    if (!(await anySubscriptionWants(this.pool, this.s, tenantId, event.type, to))) return [];
+    return inTransaction(this.pool, work);
   }
 }
