@@ -219,4 +219,60 @@ describe('KafkaMessaging on a real broker', () => {
     expect(reply).toEqual({ ok: true, result: { echoed: { hello: 'world' } } });
     expect(listener.pending).toBe(0);
   });
+  it('commits offsets at most once per interval, and what is finished at a graceful stop', async () => {
+    const topic = messaging.topic(`commits-${uniqueSuffix()}`);
+    const groupId = `${prefix}commits`;
+    const admin = raw.admin();
+    await admin.connect();
+    const committed = async () =>
+      (await admin.fetchOffsets({ groupId, topics: [topic] }))
+        .flatMap((t) => t.partitions)
+        .reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
+    const send = (n: number) =>
+      TenantContextStore.run(contextOf(TENANT_A), () =>
+        messaging.publish(
+          Array.from({ length: n }, (_, i) =>
+            fromCurrentContext({
+              topic,
+              type: 'it.Counted',
+              subject: `k-${i}`,
+              value: { i },
+              source: '/it-service',
+              dataSchemaVersion: 1,
+            }),
+          ),
+        ),
+      );
+    try {
+      const first: number[] = [];
+      const subscription = await messaging.subscribe(
+        {
+          groupId,
+          topics: [topic],
+          handler: async (m) => void first.push((m.value as { i: number }).i),
+          commitIntervalMs: 60_000,
+        },
+        2,
+      );
+      await send(10);
+      await eventually(() => expect(first).toHaveLength(10));
+      // within the interval: handled, not committed yet (kafkajs alone commits after every batch)
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await committed()).toBe(0);
+      await subscription.stop();
+      expect(await committed()).toBe(10);
+
+      // the group's next consumer starts after them: only new messages
+      const second: number[] = [];
+      await messaging.subscribe(
+        { groupId, topics: [topic], handler: async (m) => void second.push((m.value as { i: number }).i) },
+        2,
+      );
+      await send(3);
+      await eventually(() => expect(second).toHaveLength(3));
+      expect(second.sort()).toEqual([0, 1, 2]);
+    } finally {
+      await admin.disconnect();
+    }
+  });
 });

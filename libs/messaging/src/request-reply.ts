@@ -17,6 +17,9 @@ interface Waiter {
 export class ReplyListener {
   private readonly waiters = new Map<string, Waiter>();
   private consumer: Consumer | undefined;
+  /** The next offset to commit per partition of the reply topic, and the timer that commits it. */
+  private readonly finishedOffsets = new Map<number, string>();
+  private commitTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly kafka: Kafka,
@@ -41,7 +44,10 @@ export class ReplyListener {
     // The topic is this instance's own: reading it from the start can only replay stale replies, never miss one.
     await consumer.subscribe({ topic: this.replyTopic, fromBeginning: true });
     await consumer.run({
-      eachMessage: async ({ message }) => {
+      // a commit per reply was a broker round trip per request: committed once a second instead
+      autoCommit: false,
+      eachMessage: async ({ partition, message }) => {
+        this.finishedOffsets.set(partition, (BigInt(message.offset) + 1n).toString());
         const requestId = headerText(message.headers?.ce_causationid);
         const waiter = requestId === undefined ? undefined : this.waiters.get(requestId);
         if (!waiter || requestId === undefined) return; // late reply to a request that timed out
@@ -55,6 +61,28 @@ export class ReplyListener {
       },
     });
     await joined;
+    this.commitTimer = setInterval(() => void this.commit(), 1_000);
+    this.commitTimer.unref();
+  }
+
+  /** Commits how far the replies were read, so that a restart under the same instance id does not read them again. */
+  private async commit(): Promise<void> {
+    const consumer = this.consumer;
+    if (!consumer || this.finishedOffsets.size === 0) return;
+    const offsets = [...this.finishedOffsets].map(([partition, offset]) => ({
+      topic: this.replyTopic,
+      partition,
+      offset,
+    }));
+    this.finishedOffsets.clear();
+    try {
+      await consumer.commitOffsets(offsets);
+    } catch {
+      // tried again on the next tick, unless newer replies were read meanwhile
+      for (const { partition, offset } of offsets) {
+        if (!this.finishedOffsets.has(partition)) this.finishedOffsets.set(partition, offset);
+      }
+    }
   }
 
   /** Registers interest in the reply to `requestId`; call before the request is sent. */
@@ -86,6 +114,8 @@ export class ReplyListener {
     for (const id of [...this.waiters.keys()]) {
       this.cancel(id, new ProblemError('unavailable', 'the service is shutting down'));
     }
+    clearInterval(this.commitTimer);
+    await this.commit();
     const consumer = this.consumer;
     this.consumer = undefined;
     await consumer?.disconnect();

@@ -60,7 +60,7 @@ describe('WebhookQueue on PostgreSQL', () => {
     await subscriptions.create(randomUUID(), { url, events: ['*'] }); // another tenant's
     // A transaction checks a client out (`connect()` without a callback); a plain pool.query passes one.
     const connect = jest.spyOn(db.pool, 'connect');
-    const checkouts = () => connect.mock.calls.filter((args) => args.length === 0).length;
+    const checkouts = () => connect.mock.calls.filter((args) => (args as unknown[]).length === 0).length;
     try {
       expect(await queue.enqueue(tenant, event('orders.OrderCreated'))).toEqual([]);
       expect(checkouts()).toBe(0);
