@@ -187,6 +187,14 @@ describe('control plane: tenants, manifests, API keys and webhooks over HTTP', (
       (audit.body.records as { action: string; verified: boolean; actor: string }[]).map((r) => r.action),
     ).toEqual(['tenant.create', 'tenant.activate', 'tenant.suspend']);
 
+    // A refused command is recorded too (contract §8), and the chain still verifies.
+    expectProblem(await lifecycle(id, 'suspend'), 409, 'conflict');
+    const after = await api(gw, 'GET', `/v1/tenants/${id}/audit`, { token: admin });
+    expect(after.body.verification).toEqual({ valid: true, checked: 4 });
+    expect((after.body.records as { action: string }[]).map((r) => r.action).at(-1)).toBe(
+      'tenant.suspend.refused',
+    );
+
     const outOfPolicy = await api(gw, 'POST', '/v1/tenants', {
       token: admin,
       body: { slug: `far-${suffix}`, name: 'far', plan: 'standard', region: 'ap-south-1' },

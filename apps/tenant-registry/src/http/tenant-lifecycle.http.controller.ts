@@ -74,11 +74,10 @@ export class TenantLifecycleHttpController {
   ): Promise<TenantRecord> {
     const ifMatch = ifMatchOf(request);
     const tenant = await this.tenants.find(id);
-    const change = await this.commands.execute(
-      command(tenant.id),
-      callerOf(request),
-      ifMatch ? { ifMatch } : {},
-    );
+    const change = await this.commands.execute(command(tenant.id), callerOf(request), {
+      auditRefusal: true,
+      ...(ifMatch && { ifMatch }),
+    });
     if (!change.ok) throw refusalProblem(change.refusal);
     return withETag(reply, change.tenant);
   }

@@ -97,6 +97,7 @@ export class TenantsHttpController {
         },
       },
       callerOf(request),
+      { auditRefusal: true },
     );
     if (!change.ok) throw refusalProblem(change.refusal);
     this.controller.kick();
@@ -143,7 +144,7 @@ export class TenantsHttpController {
     const change = await this.commands.execute(
       { type: 'ChangePlan', data: { tenantId: tenant.id, plan } },
       callerOf(request),
-      ifMatch ? { ifMatch } : {},
+      { auditRefusal: true, ...(ifMatch && { ifMatch }) },
     );
     if (!change.ok) throw refusalProblem(change.refusal);
     return withETag(reply, change.tenant);

@@ -26,11 +26,10 @@ export async function executePlan(
   let changed = false;
   let version = fromVersion;
   for (const command of planned) {
-    const change = await commands.execute(
-      command,
-      caller,
-      version === undefined ? {} : { ifMatch: atVersion(version) },
-    );
+    const change = await commands.execute(command, caller, {
+      auditRefusal: true,
+      ...(version !== undefined && { ifMatch: atVersion(version) }),
+    });
     if (!change.ok) return { ok: false, refusal: change.refusal };
     tenant = change.tenant;
     if (version !== undefined) version = change.tenant.version;

@@ -71,3 +71,33 @@ function commandDetails(command: TenantCommand): Record<string, JsonValue> | und
       return undefined;
   }
 }
+
+/** The action of a refused command: `tenant.suspend.refused`. */
+export const REFUSED_SUFFIX = '.refused';
+
+/**
+ * The audit record of a command that was refused (contract section 8: every command records, as in
+ * the data plane): the tenant as it was, unchanged, and why. `refusal` carries kind, code, detail.
+ */
+export function refusedTenantAuditEntry(
+  command: TenantCommand,
+  state: TenantState,
+  refusal: { readonly kind: string; readonly code: string; readonly detail: string },
+  caller: Caller,
+  occurredAt: string,
+): AuditEntry {
+  const unchanged = {
+    tenant: tenantStateJson(state),
+    refusal: { kind: refusal.kind, code: refusal.code, detail: refusal.detail },
+  };
+  return {
+    actor: caller.actor,
+    action: `${TENANT_AUDIT_ACTIONS[command.type]}${REFUSED_SUFFIX}`,
+    target: tenantTarget(command.data.tenantId),
+    previousState: unchanged,
+    newState: unchanged,
+    requestId: caller.requestId,
+    correlationId: caller.correlationId,
+    occurredAt,
+  };
+}

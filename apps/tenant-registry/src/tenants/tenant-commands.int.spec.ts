@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { PLATFORM_TENANT_ID } from '@platform/audit';
-import { tenantStreamName } from '@platform/contracts';
+import { atVersion, tenantStreamName } from '@platform/contracts';
 import { testInfra } from '@platform/testing';
 import { RegistryDatabase } from '../registry/registry-database';
 import {
@@ -124,6 +124,97 @@ describe('tenant commands on PostgreSQL', () => {
     });
   });
 
+  describe("an API caller's refused command (auditRefusal)", () => {
+    it("is recorded on the tenant's chain as tenant.<action>.refused, and changes nothing else", async () => {
+      const created = await createTenant(fixture.commands);
+      const caller = testCaller('carol');
+
+      const refused = await fixture.commands.execute(
+        { type: 'ResumeTenant', data: { tenantId: created.tenantId } },
+        caller,
+        { auditRefusal: true },
+      );
+
+      expect(refused).toMatchObject({ ok: false, refusal: { kind: 'conflict', code: 'invalid-transition' } });
+      expect(await streamOf(created.tenantId)).toHaveLength(1);
+      const records = await fixture.db.audit.list(created.tenantId, { limit: 10 });
+      expect(records.map((r) => r.action)).toEqual(['tenant.create', 'tenant.resume.refused']);
+      expect(records[1]).toMatchObject({
+        actor: caller.actor,
+        target: `tenant/${created.tenantId}`,
+        requestId: caller.requestId,
+        correlationId: caller.correlationId,
+        previousState: {
+          tenant: expect.objectContaining({ status: 'draft', version: 1 }),
+          refusal: { kind: 'conflict', code: 'invalid-transition' },
+        },
+      });
+      expect(records[1]?.newState).toEqual(records[1]?.previousState);
+      expect(await fixture.db.audit.verify(created.tenantId)).toEqual({ valid: true, checked: 2 });
+      expect(await fixture.db.tenants.find(created.tenantId)).toMatchObject({ status: 'draft', version: 1 });
+    });
+
+    it('records a stale If-Match (412) too', async () => {
+      const created = await createTenant(fixture.commands);
+      const refused = await fixture.commands.execute(
+        { type: 'ChangePlan', data: { tenantId: created.tenantId, plan: 'free' } },
+        testCaller(),
+        { auditRefusal: true, ifMatch: atVersion(7) },
+      );
+      expect(refused).toMatchObject({ ok: false, refusal: { kind: 'versionMismatch' } });
+      expect((await fixture.db.audit.list(created.tenantId, { limit: 10 })).map((r) => r.action)).toEqual([
+        'tenant.create',
+        'tenant.change-plan.refused',
+      ]);
+    });
+
+    it('records a creation refused for its slug on the platform chain, not on a chain of its own', async () => {
+      const slug = `refused-${randomBytes(3).toString('hex')}`;
+      await createTenant(fixture.commands, { slug });
+      const second = randomUUID();
+      const refused = await fixture.commands.execute(
+        {
+          type: 'CreateTenant',
+          data: {
+            tenantId: second,
+            slug,
+            name: 'Again',
+            plan: 'free',
+            isolation: 'shared',
+            region: 'eu-west-1',
+          },
+        },
+        testCaller(),
+        { auditRefusal: true },
+      );
+      expect(refused).toMatchObject({ ok: false, refusal: { code: 'slug-taken' } });
+      expect(await fixture.db.audit.list(second, { limit: 10 })).toEqual([]);
+      const platform = await fixture.db.audit.list(PLATFORM_TENANT_ID, { limit: 1000 });
+      expect(platform.filter((r) => r.target === `tenant/${second}`).map((r) => r.action)).toEqual([
+        'tenant.create.refused',
+      ]);
+    });
+
+    it('is not recorded without auditRefusal (the controller), nor for a tenant that does not exist', async () => {
+      const created = await createTenant(fixture.commands);
+      await fixture.commands.execute(
+        { type: 'ResumeTenant', data: { tenantId: created.tenantId } },
+        testCaller(),
+      );
+      const unknown = randomUUID();
+      await fixture.commands.execute({ type: 'ResumeTenant', data: { tenantId: unknown } }, testCaller(), {
+        auditRefusal: true,
+      });
+
+      expect((await fixture.db.audit.list(created.tenantId, { limit: 10 })).map((r) => r.action)).toEqual([
+        'tenant.create',
+      ]);
+      expect(await fixture.db.audit.list(unknown, { limit: 10 })).toEqual([]);
+      const platform = await fixture.db.audit.list(PLATFORM_TENANT_ID, { limit: 1000 });
+      expect(platform.filter((r) => r.target === `tenant/${unknown}`)).toEqual([]);
+    });
+  });
+
   it('changes nothing for a command that asks for what already holds', async () => {
     const created = await createTenant(fixture.commands, { plan: 'free' });
     const same = await fixture.commands.execute(
@@ -187,6 +278,20 @@ describe('tenant commands on PostgreSQL', () => {
 
       // The same request with a working audit log succeeds: the slug was never taken.
       expect((await createTenant(fixture.commands, { slug })).ok).toBe(true);
+    });
+
+    it("answers an API caller's refusal it cannot record with 503, not with the refusal", async () => {
+      const created = await createTenant(fixture.commands);
+      const attempt = new TenantCommands(restrictedDb).execute(
+        { type: 'ResumeTenant', data: { tenantId: created.tenantId } },
+        testCaller(),
+        { auditRefusal: true },
+      );
+
+      await expect(attempt).rejects.toMatchObject({ kind: 'unavailable', headers: { 'retry-after': '5' } });
+      expect((await fixture.db.audit.list(created.tenantId, { limit: 10 })).map((r) => r.action)).toEqual([
+        'tenant.create',
+      ]);
     });
 
     it('does not suspend the tenant either (a CHECK the audit insert violates)', async () => {

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
+import { PLATFORM_TENANT_ID } from '@platform/audit';
 import {
   ifMatchHolds,
+  ProblemError,
   tenantStreamName,
   type EntityTagCondition,
   type TenantCommand,
@@ -16,7 +18,7 @@ import type { TenantRecord } from '../registry/tenant-record';
 import type { Caller } from './caller';
 import { conditionsAfter } from './lifecycle-conditions';
 import { changedConcurrently, slugTaken, versionMismatch, type Refusal } from './refusal';
-import { tenantAuditEntry } from './tenant-audit';
+import { refusedTenantAuditEntry, tenantAuditEntry } from './tenant-audit';
 import { loadTenant, TENANT_STREAM_OWNER, toNewEvents, type LoadedTenant } from './tenant-stream';
 
 export type TenantChange =
@@ -44,6 +46,13 @@ export interface ExecuteOptions {
    * loaded, before deciding, and held by the append's expected version.
    */
   readonly ifMatch?: EntityTagCondition;
+  /**
+   * Record a refusal on the audit chain too (`tenant.<action>.refused`): for commands of API
+   * callers. The controller's own refusals (another instance moved the tenant on) are not audited.
+   * A refusal of a tenant that does not exist (a creation whose slug is taken) goes to the
+   * platform's chain; other commands on unknown tenants are not recorded.
+   */
+  readonly auditRefusal?: boolean;
 }
 
 export interface TenantCommandsOptions {
@@ -87,11 +96,12 @@ export class TenantCommands {
     const tenantId = command.data.tenantId;
     for (let attempt = 1; ; attempt++) {
       const { state, streamVersion } = await this.load(tenantId);
+      const refuse = (refusal: Refusal) => this.refuse(command, caller, options, state, refusal);
       if (options.ifMatch !== undefined && !ifMatchHolds(options.ifMatch, streamVersion)) {
-        return { ok: false, refusal: versionMismatch(tenantId, options.ifMatch, streamVersion) };
+        return refuse(versionMismatch(tenantId, options.ifMatch, streamVersion));
       }
       const decision = decide(command, state);
-      if (!decision.ok) return { ok: false, refusal: decision.rejection };
+      if (!decision.ok) return refuse(decision.rejection);
       const after = decision.events.reduce(evolve, state);
       if (after.status === 'none') throw new Error(`${command.type} left tenant ${tenantId} without a state`);
       if (decision.events.length === 0) return this.unchanged(after);
@@ -107,9 +117,9 @@ export class TenantCommands {
         this.onCommitted(tenant);
         return { ok: true, tenant, state: after, events: decision.events };
       } catch (error) {
-        if (error instanceof SlugTakenError) return { ok: false, refusal: slugTaken(error.slug) };
+        if (error instanceof SlugTakenError) return refuse(slugTaken(error.slug));
         if (!(error instanceof WrongExpectedVersionError)) throw error;
-        if (attempt >= MAX_CONFLICT_RETRIES) return { ok: false, refusal: changedConcurrently(tenantId) };
+        if (attempt >= MAX_CONFLICT_RETRIES) return refuse(changedConcurrently(tenantId));
       }
     }
   }
@@ -142,6 +152,34 @@ export class TenantCommands {
       },
     );
     return result;
+  }
+
+  /** The refusal as a value, recorded first when `options.auditRefusal` asks (see there). */
+  private async refuse(
+    command: TenantCommand,
+    caller: Caller,
+    options: ExecuteOptions,
+    state: TenantState,
+    refusal: Refusal,
+  ): Promise<TenantChange> {
+    if (!options.auditRefusal) return { ok: false, refusal };
+    const exists = state.status !== 'none';
+    if (!exists && command.type !== 'CreateTenant') return { ok: false, refusal };
+    const chain = exists ? (options.auditTenantId ?? command.data.tenantId) : PLATFORM_TENANT_ID;
+    const entry = refusedTenantAuditEntry(command, state, refusal, caller, this.now().toISOString());
+    try {
+      await this.db.audit.append({ ...entry, tenantId: chain });
+    } catch {
+      throw new ProblemError(
+        'unavailable',
+        'the refusal could not be recorded in the audit log; retry later',
+        undefined,
+        {
+          'retry-after': '5',
+        },
+      );
+    }
+    return { ok: false, refusal };
   }
 
   private async unchanged(state: ExistingTenant): Promise<TenantChange> {
