@@ -11,6 +11,7 @@ export {
   type VerifiedAuditRecord,
 } from './audit-record';
 export { canonicalJson } from './canonical-json';
+export { REFUSED_SUFFIX, refusedEntry, type RefusalSummary } from './refused-entry';
 export { auditHash, sealRecord, type ChainHead, type UnsealedAuditRecord } from './hashing';
 export { verifyChain } from './verify';
 export {

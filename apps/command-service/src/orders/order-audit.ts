@@ -1,4 +1,4 @@
-import type { AuditEntry, JsonValue } from '@platform/audit';
+import { refusedEntry, type AuditEntry, type JsonValue } from '@platform/audit';
 import type { OrderCommand } from '@platform/contracts';
 import type { OrderState } from '@platform/orders-domain';
 import type { Refusal } from '../audited-append/refusal';
@@ -9,8 +9,6 @@ export const ORDER_AUDIT_ACTIONS: Readonly<Record<OrderCommand['type'], string>>
   CreateOrder: 'order.create',
   AddOrderItem: 'order.add-item',
 };
-
-export const REFUSED_SUFFIX = '.refused';
 
 export const orderTarget = (orderId: string): string => `order/${orderId}`;
 
@@ -72,15 +70,11 @@ export function refusedOrderEntry(
   refusal: Refusal,
   context: OrderAuditContext,
 ): AuditEntry {
-  const unchanged = {
-    order: orderStateJson(state),
-    refusal: { kind: refusal.kind, code: refusal.code, detail: refusal.detail },
-  };
-  return {
-    ...context,
-    action: `${ORDER_AUDIT_ACTIONS[command.type]}${REFUSED_SUFFIX}`,
-    target: orderTarget(command.data.orderId),
-    previousState: unchanged,
-    newState: unchanged,
-  };
+  return refusedEntry(
+    context,
+    ORDER_AUDIT_ACTIONS[command.type],
+    orderTarget(command.data.orderId),
+    { order: orderStateJson(state) },
+    refusal,
+  );
 }

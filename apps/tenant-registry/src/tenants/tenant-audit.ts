@@ -1,4 +1,4 @@
-import type { AuditEntry, JsonValue } from '@platform/audit';
+import { refusedEntry, type AuditEntry, type JsonValue, type RefusalSummary } from '@platform/audit';
 import type { TenantCommand } from '@platform/contracts';
 import type { ExistingTenant, TenantState } from '@platform/tenants-domain';
 import type { Caller } from './caller';
@@ -72,32 +72,22 @@ function commandDetails(command: TenantCommand): Record<string, JsonValue> | und
   }
 }
 
-/** The action of a refused command: `tenant.suspend.refused`. */
-export const REFUSED_SUFFIX = '.refused';
-
 /**
  * The audit record of a command that was refused (contract section 8: every command records, as in
- * the data plane): the tenant as it was, unchanged, and why. `refusal` carries kind, code, detail.
+ * the data plane): the tenant as it was, unchanged, and why.
  */
 export function refusedTenantAuditEntry(
   command: TenantCommand,
   state: TenantState,
-  refusal: { readonly kind: string; readonly code: string; readonly detail: string },
+  refusal: RefusalSummary,
   caller: Caller,
   occurredAt: string,
 ): AuditEntry {
-  const unchanged = {
-    tenant: tenantStateJson(state),
-    refusal: { kind: refusal.kind, code: refusal.code, detail: refusal.detail },
-  };
-  return {
-    actor: caller.actor,
-    action: `${TENANT_AUDIT_ACTIONS[command.type]}${REFUSED_SUFFIX}`,
-    target: tenantTarget(command.data.tenantId),
-    previousState: unchanged,
-    newState: unchanged,
-    requestId: caller.requestId,
-    correlationId: caller.correlationId,
-    occurredAt,
-  };
+  return refusedEntry(
+    { actor: caller.actor, requestId: caller.requestId, correlationId: caller.correlationId, occurredAt },
+    TENANT_AUDIT_ACTIONS[command.type],
+    tenantTarget(command.data.tenantId),
+    { tenant: tenantStateJson(state) },
+    refusal,
+  );
 }
