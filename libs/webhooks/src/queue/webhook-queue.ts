@@ -206,11 +206,7 @@ export class WebhookQueue {
   }> {
     assertTenantId(tenantId);
     return inTransaction(this.pool, async (client) => {
-      const purge = async (table: string) =>
-        (await client.query(`delete from ${this.s}.${table} where tenant_id = $1`, [tenantId])).rowCount ?? 0;
-      const attempts = await purge('attempts');
-      const requeues = await purge('requeues');
-      const deliveries = await purge('deliveries');
+      const { attempts, requeues, deliveries } = await this.purgeDeliveries(client, tenantId);
       const removed = await client.query(
         `delete from ${this.s}.subscriptions
           where tenant_id = $1 and not ($2 = any(event_types) or '*' = any(event_types))`,
@@ -237,14 +233,27 @@ export class WebhookQueue {
   ): Promise<{ subscriptions: number; deliveries: number; attempts: number; requeues: number }> {
     assertTenantId(tenantId);
     return inTransaction(this.pool, async (client) => {
-      const purge = async (table: string) =>
-        (await client.query(`delete from ${this.s}.${table} where tenant_id = $1`, [tenantId])).rowCount ?? 0;
-      const attempts = await purge('attempts');
-      const requeues = await purge('requeues');
-      const deliveries = await purge('deliveries');
-      const subscriptions = await purge('subscriptions');
+      const { attempts, requeues, deliveries } = await this.purgeDeliveries(client, tenantId);
+      const subscriptions = await this.deleteRows(client, 'subscriptions', tenantId);
       return { subscriptions, deliveries, attempts, requeues };
     });
+  }
+
+  /** Deletes a tenant's attempts, requeues and deliveries (in that order); how many of each. */
+  private async purgeDeliveries(
+    client: Queryable,
+    tenantId: string,
+  ): Promise<{ attempts: number; requeues: number; deliveries: number }> {
+    const attempts = await this.deleteRows(client, 'attempts', tenantId);
+    const requeues = await this.deleteRows(client, 'requeues', tenantId);
+    const deliveries = await this.deleteRows(client, 'deliveries', tenantId);
+    return { attempts, requeues, deliveries };
+  }
+
+  private async deleteRows(client: Queryable, table: string, tenantId: string): Promise<number> {
+    return (
+      (await client.query(`delete from ${this.s}.${table} where tenant_id = $1`, [tenantId])).rowCount ?? 0
+    );
   }
 
   private async enqueueTo(
