@@ -27,6 +27,12 @@ describe('X-Consistency-Token: read your own writes', () => {
     await stopCleanly(platform);
   }, 60_000);
 
+  /** New tenants are used right away: wait until the gateway serves them. */
+  const servedBy = () => ({
+    gateways: [gw],
+    token: (tenantId: string) => platform.token(['viewer'], [tenantId], 'ct-probe'),
+  });
+
   const read = (path: string, token: string, consistency?: string) =>
     api(gw, 'GET', path, {
       token,
@@ -35,17 +41,13 @@ describe('X-Consistency-Token: read your own writes', () => {
 
   it("answers a read with the command's effect, waits out a position not seen, and never across tenants", async () => {
     const [tenantA, tenantB] = await Promise.all([
-      createActiveTenant({ via: gw, admin, slug: `ct-a-${suffix}` }),
-      createActiveTenant({ via: gw, admin, slug: `ct-b-${suffix}` }),
+      createActiveTenant({ via: gw, admin, slug: `ct-a-${suffix}`, servedBy: servedBy() }),
+      createActiveTenant({ via: gw, admin, slug: `ct-b-${suffix}`, servedBy: servedBy() }),
     ]);
     const alice = platform.token(['member'], [tenantA], 'ct-alice');
     const bob = platform.token(['member'], [tenantB], 'ct-bob');
-    // Until the gateway learns from tenants.lifecycle that the tenant is active: 403.
-    const created = await eventually(async () => {
-      const response = await api(gw, 'POST', '/v1/orders', { token: alice, body: { customerId: 'c-1' } });
-      expect(response.status).toBe(201);
-      return response;
-    });
+    const created = await api(gw, 'POST', '/v1/orders', { token: alice, body: { customerId: 'c-1' } });
+    expect(created.status).toBe(201);
     const orderId = String(created.body.orderId);
     const path = `/v1/orders/${orderId}`;
 
@@ -79,14 +81,15 @@ describe('X-Consistency-Token: read your own writes', () => {
     expectProblem(await read(path, alice, 'latest'), 400, 'validation');
   });
   it('prunes positions past their retention; a token at or below them still answers at once', async () => {
-    const tenant = await createActiveTenant({ via: gw, admin, slug: `ct-prune-${suffix}` });
-    const carol = platform.token(['member'], [tenant], 'ct-carol');
-    // The gateway learns that the tenant is active from tenants.lifecycle: until then, 403.
-    const created = await eventually(async () => {
-      const response = await api(gw, 'POST', '/v1/orders', { token: carol, body: { customerId: 'c-9' } });
-      expect(response.status).toBe(201);
-      return response;
+    const tenant = await createActiveTenant({
+      via: gw,
+      admin,
+      slug: `ct-prune-${suffix}`,
+      servedBy: servedBy(),
     });
+    const carol = platform.token(['member'], [tenant], 'ct-carol');
+    const created = await api(gw, 'POST', '/v1/orders', { token: carol, body: { customerId: 'c-9' } });
+    expect(created.status).toBe(201);
     const path = `/v1/orders/${String(created.body.orderId)}`;
     const position = Number(created.body.position);
     expect((await read(path, carol, String(position))).status).toBe(200);

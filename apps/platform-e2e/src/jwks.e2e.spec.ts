@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSigner } from 'fast-jwt';
-import { eventually, uniqueSuffix } from '@platform/testing';
+import { uniqueSuffix } from '@platform/testing';
 import { api, expectProblem } from './http-client';
 import { startPlatform, stopCleanly, type Platform } from './platform.fixture';
 import { createActiveTenant } from './tenants';
@@ -61,14 +61,16 @@ describe('JWT verification against a JWKS (RS256 / ES256)', () => {
 
   it('serves RS256 and ES256 tokens of the provider, and refuses the development secret and other audiences', async () => {
     const admin = `${rs256({ sub: 'ops', roles: ['platform-admin'], tenants: [] })}`;
-    const tenantId = await createActiveTenant({ via: gw, admin, slug: `jwks-${suffix}` });
+    const tenantId = await createActiveTenant({
+      via: gw,
+      admin,
+      slug: `jwks-${suffix}`,
+      servedBy: { gateways: [gw], token: (id) => es256({ sub: 'probe', roles: ['viewer'], tenants: [id] }) },
+    });
 
     const member = es256({ sub: 'alice', roles: ['member'], tenants: [tenantId] });
-    // The gateway learns that the tenant is active from tenants.lifecycle: until then, 403.
-    await eventually(async () => {
-      const created = await api(gw, 'POST', '/v1/orders', { token: member, body: { customerId: 'c-1' } });
-      expect(created.status).toBe(201);
-    });
+    const created = await api(gw, 'POST', '/v1/orders', { token: member, body: { customerId: 'c-1' } });
+    expect(created.status).toBe(201);
     const read = await api(gw, 'GET', `/v1/tenants/${tenantId}`, { token: admin });
     expect(read.body).toMatchObject({ id: tenantId, status: 'active' });
 

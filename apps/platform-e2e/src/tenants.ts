@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { TenantPlan } from '@platform/contracts';
 import { eventually } from '@platform/testing';
 import { api } from './http-client';
@@ -13,9 +14,18 @@ export interface ActiveTenantRequest {
   /** Default `enterprise`: its rate limit leaves room for the bursts tests send. */
   readonly plan?: TenantPlan;
   readonly isolation?: 'shared' | 'schema' | 'dedicated';
+  /**
+   * Also wait until these gateways serve the tenant: each learns of the activation from
+   * `tenants.lifecycle`, a moment after the registry, and answers `403 tenant-not-active` until
+   * then. `token` signs a token of the tenant (any role that may read).
+   */
+  readonly servedBy?: { readonly gateways: readonly string[]; readonly token: (tenantId: string) => string };
 }
 
-/** Creates a tenant over the public API (202, draft), waits until the registry says it is active; its id. */
+/**
+ * Creates a tenant over the public API (202, draft), waits until the registry says it is active
+ * (and, with `servedBy`, until those gateways serve it); its id.
+ */
 export async function createActiveTenant(request: ActiveTenantRequest): Promise<string> {
   const { via, readVia = via, admin, slug, plan = 'enterprise', isolation } = request;
   const created = await api(via, 'POST', '/v1/tenants', {
@@ -35,5 +45,16 @@ export async function createActiveTenant(request: ActiveTenantRequest): Promise<
       expect((await api(readVia, 'GET', `/v1/tenants/${id}`, { token: admin })).body.status).toBe('active'),
     { what: `tenant ${slug} active` },
   );
+  if (request.servedBy) {
+    const { gateways, token } = request.servedBy;
+    // an order that does not exist: 404 once the tenant is served, 403 before
+    const probe = `/v1/orders/${randomUUID()}`;
+    for (const gateway of gateways) {
+      await eventually(
+        async () => expect((await api(gateway, 'GET', probe, { token: token(id) })).status).toBe(404),
+        { what: `tenant ${slug} served by ${gateway}` },
+      );
+    }
+  }
   return id;
 }
