@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { createSigner } from 'fast-jwt';
 import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
 import { Agent, request } from 'undici';
-import { startService, waitReady, type RunningService } from '@platform/testing';
+import { startPlatform, waitReady, type RunningService } from '@platform/testing';
 import type { BenchConfig } from '../config';
 import { cpuSnapshot, cpuSpent } from '../cpu';
 import { alternate, progress, toRow, type Row, type Trial } from '../harness';
@@ -45,39 +44,23 @@ export async function httpCommandScenarios(
   const levels = LEVELS.filter((level) => isSelected(level.id));
   if (levels.length === 0) return [];
   const suffix = config.runId.replace(/[^a-z0-9]/g, '');
-  const secret = `bench-secret-${suffix}-0123456789abcdefghijklmnop`;
-  const sign = createSigner({ key: secret, algorithm: 'HS256', expiresIn: 3_600_000 });
-  const env = {
-    KAFKA_BROKERS: config.brokers.join(','),
-    KAFKA_TOPIC_PREFIX: `bench-${suffix}.`,
-    DATABASE_URL: config.databaseUrl,
-    JWT_SECRET: secret,
-    QUERY_SERVICE_URL: `http://127.0.0.1:${BASE_PORT + 3}`,
-    TENANT_REGISTRY_URL: `http://127.0.0.1:${BASE_PORT + 5}`,
-    OTEL_SDK_DISABLED: 'true',
-    LOG_LEVEL: 'warn',
-  };
-  const services: RunningService[] = [];
+  const topicPrefix = `bench-${suffix}.`;
   const peerSchema = `bench_http_${suffix}`;
   const agent = new Agent({ connections: 32, pipelining: 1 });
   const stats = new Pool({ connectionString: config.databaseUrl, max: 1 });
+  const services: RunningService[] = [];
   try {
     progress('http commands: starting the platform (6 services) and the raw fastify peer');
-    const registry = startService('tenant-registry', `bench-tenant-registry`, BASE_PORT + 5, env);
-    services.push(registry);
-    await waitReady(registry);
-    const rest = [
-      startService('command-service', 'bench-command-service', BASE_PORT + 1, env),
-      startService('projection-service', 'bench-projection-service', BASE_PORT + 2, env),
-      startService('query-service', 'bench-query-service', BASE_PORT + 3, env),
-      startService('saga-service', 'bench-saga-service', BASE_PORT + 4, env),
-      startService('gateway', 'bench-gateway', BASE_PORT, env),
-      startPeer(config, peerSchema),
-    ];
-    services.push(...rest);
-    await Promise.all(rest.map((service) => waitReady(service)));
+    const platform = await startPlatform(BASE_PORT, {
+      name: 'bench',
+      extraEnv: { KAFKA_TOPIC_PREFIX: topicPrefix, LOG_LEVEL: 'warn' },
+    });
+    const peerService = startPeer(config, peerSchema);
+    services.push(...platform.services, peerService);
+    await waitReady(peerService);
 
-    const gateway = `http://127.0.0.1:${BASE_PORT}`;
+    const gateway = platform.gateways[0]?.url ?? '';
+    const { sign } = platform;
     const admin = `Bearer ${sign({ sub: 'bench-admin', roles: ['platform-admin'], tenants: [] })}`;
     const tenants: string[] = [];
     for (let i = 0; i < TENANTS; i += 1)
@@ -151,7 +134,7 @@ export async function httpCommandScenarios(
       const admin = new Pool({ connectionString: config.databaseUrl, max: 1 });
       await admin.query(`drop schema if exists "${peerSchema}" cascade`).catch(() => undefined);
       await admin.end();
-      await deleteTopics(config, env.KAFKA_TOPIC_PREFIX).catch(() => undefined);
+      await deleteTopics(config, topicPrefix).catch(() => undefined);
     }
   }
 }

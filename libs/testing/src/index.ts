@@ -4,3 +4,4 @@ export * from './infra';
 export * from './tracing';
 export * from './service-process';
 export * from './postgres';
+export * from './platform';
