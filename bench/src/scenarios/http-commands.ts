@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
 import { Agent, request } from 'undici';
-import { startPlatform, waitReady, type RunningService } from '@platform/testing';
+import { deleteTopicsWithPrefix, startPlatform, waitReady, type RunningService } from '@platform/testing';
 import type { BenchConfig } from '../config';
 import { cpuSnapshot, cpuSpent } from '../cpu';
 import { alternate, progress, toRow, type Row, type Trial } from '../harness';
@@ -134,7 +133,7 @@ export async function httpCommandScenarios(
       const admin = new Pool({ connectionString: config.databaseUrl, max: 1 });
       await admin.query(`drop schema if exists "${peerSchema}" cascade`).catch(() => undefined);
       await admin.end();
-      await deleteTopics(config, topicPrefix).catch(() => undefined);
+      await deleteTopicsWithPrefix(topicPrefix, config.brokers).catch(() => undefined);
     }
   }
 }
@@ -263,22 +262,6 @@ async function untilAccepted(agent: Agent, target: Target, i: number): Promise<v
     if (response.statusCode === 201) return;
   }
   throw new Error(`commands of tenant ${i} not accepted within 30 s: ${last}`);
-}
-
-/** The topics the platform created for this run (its prefix is the run's). */
-async function deleteTopics(config: BenchConfig, prefix: string): Promise<void> {
-  const admin = new Kafka({
-    clientId: 'bench-cleanup',
-    brokers: config.brokers,
-    logLevel: logLevel.NOTHING,
-  }).admin();
-  await admin.connect();
-  try {
-    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));
-    if (topics.length > 0) await admin.deleteTopics({ topics });
-  } finally {
-    await admin.disconnect();
-  }
 }
 
 /** "ours 17.4 (postgres 4.1, ...); peer 0.4 (...)": the CPU breakdown of a row's extras. */

@@ -3,7 +3,13 @@ import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
 import pino from 'pino';
 import { dlqTopic, headerText, type CommandReply } from '@platform/contracts';
 import { TenantContextStore, type TenantContext } from '@platform/tenancy';
-import { eventually, installTestTracing, testInfra, uniqueSuffix } from '@platform/testing';
+import {
+  deleteTopicsWithPrefix,
+  eventually,
+  installTestTracing,
+  testInfra,
+  uniqueSuffix,
+} from '@platform/testing';
 import { KafkaMessaging } from './kafka-messaging';
 import type { ConsumedMessage } from './consumer/consumed-message';
 import { fromCurrentContext } from './outgoing';
@@ -36,11 +42,7 @@ describe('KafkaMessaging on a real broker', () => {
   afterAll(async () => {
     await Promise.all(rawConsumers.map((c) => c.disconnect()));
     await messaging.close();
-    const admin = raw.admin();
-    await admin.connect();
-    const mine = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
-    await admin.deleteTopics({ topics: mine });
-    await admin.disconnect();
+    await deleteTopicsWithPrefix(prefix);
   });
 
   async function readAll(topic: string): Promise<KafkaMessage[]> {

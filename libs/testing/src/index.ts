@@ -5,3 +5,4 @@ export * from './tracing';
 export * from './service-process';
 export * from './postgres';
 export * from './platform';
+export * from './kafka';

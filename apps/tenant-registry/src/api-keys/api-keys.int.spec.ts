@@ -1,9 +1,8 @@
-import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
 import { Topics } from '@platform/contracts';
 import { KafkaMessaging } from '@platform/messaging';
 import { PLANS } from '@platform/tenants-domain';
-import { testInfra, uniqueSuffix } from '@platform/testing';
+import { deleteTopicsWithPrefix, testInfra, uniqueSuffix } from '@platform/testing';
 import type { TenantRecord } from '../registry/tenant-record';
 import { createTenant, registryFixture, testCaller, type RegistryFixture } from '../testing/registry-fixture';
 import { KafkaApiKeyAnnouncer } from './api-key-announcer';
@@ -31,14 +30,7 @@ describe('API keys on PostgreSQL and Kafka', () => {
   });
   afterAll(async () => {
     await messaging.close();
-    const admin = new Kafka({
-      clientId: 'it-cleanup',
-      brokers: testInfra.kafkaBrokers,
-      logLevel: logLevel.NOTHING,
-    }).admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics: (await admin.listTopics()).filter((t) => t.startsWith(prefix)) });
-    await admin.disconnect();
+    await deleteTopicsWithPrefix(prefix);
     await fixture.close();
   });
 

@@ -9,7 +9,7 @@ import { KafkaMessaging } from '@platform/messaging';
 import { metricsRegistry } from '@platform/observability';
 import { tenantStorageReady } from '@platform/read-models';
 import type { ApiKeyRecord } from '@platform/tenancy';
-import { eventually, testInfra, uniqueSuffix } from '@platform/testing';
+import { deleteTopicsWithPrefix, eventually, testInfra, uniqueSuffix } from '@platform/testing';
 import { WebhookDispatcher } from '@platform/webhooks';
 import { KafkaApiKeyAnnouncer } from '../api-keys/api-key-announcer';
 import { ApiKeys } from '../api-keys/api-keys';
@@ -75,15 +75,7 @@ describe('TenantController on PostgreSQL and Kafka', () => {
     for (const { id, isolation } of provisioned)
       await storage.deprovision(id, isolation).catch(() => undefined);
     await messaging.close();
-    const admin = new Kafka({
-      clientId: 'it-cleanup',
-      brokers: testInfra.kafkaBrokers,
-      logLevel: logLevel.NOTHING,
-    }).admin();
-    await admin.connect();
-    const mine = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));
-    if (mine.length > 0) await admin.deleteTopics({ topics: mine });
-    await admin.disconnect();
+    await deleteTopicsWithPrefix(prefix);
     await fixture.close();
   });
 

@@ -7,7 +7,7 @@ import pino from 'pino';
 import { headerText, orderStreamName } from '@platform/contracts';
 import { PostgresEventStore, type NewEvent } from '@platform/event-store';
 import { KafkaMessaging } from '@platform/messaging';
-import { testInfra, uniqueSuffix } from '@platform/testing';
+import { deleteTopicsWithPrefix, testInfra, uniqueSuffix } from '@platform/testing';
 import { EventRelay, type EventRelayOptions } from '../event-relay';
 import { KafkaRelayPublisher } from '../kafka/kafka-relay-publisher';
 import { PostgresCheckpointStore } from '../postgres/postgres-checkpoint-store';
@@ -162,14 +162,7 @@ export class RelayTestKit {
     await this.store?.close();
     await this.checkpoints?.close();
     await this.sql(`drop schema if exists "${this.schema}" cascade`);
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      const mine = (await admin.listTopics()).filter((topic) => topic.startsWith(this.prefix));
-      if (mine.length > 0) await admin.deleteTopics({ topics: mine });
-    } finally {
-      await admin.disconnect();
-    }
+    await deleteTopicsWithPrefix(this.prefix);
   }
 }
 
