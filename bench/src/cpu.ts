@@ -1,27 +1,28 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
-/** CPU time (user + system) in ms per named group of processes, from /proc (Linux). */
-export type CpuSnapshot = Map<string, number>;
+/** CPU time (user + system) in ms of every process of interest, by pid, with its group. */
+export type CpuSnapshot = Map<number, { readonly group: string; readonly ms: number }>;
 
 const TICK_MS = 10; // USER_HZ is 100 on Linux
 
 /**
- * Reads every process's CPU time and adds it up by group: the pids given by name (the services a
- * scenario started), PostgreSQL's processes (`postgres`), Kafka's JVM (`java`), and this process
- * (`bench client`). Other processes are ignored. Empty where /proc is missing.
+ * Reads the CPU time of the pids given by name (the services a scenario started), PostgreSQL's
+ * processes (`postgres`), Kafka's JVM (`java`) and this process (`bench client`). Other processes
+ * are ignored. Empty where /proc is missing.
  */
 export function cpuSnapshot(named: ReadonlyMap<number, string>): CpuSnapshot {
-  const totals: CpuSnapshot = new Map();
+  const snapshot: CpuSnapshot = new Map();
   let pids: string[];
   try {
     pids = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry));
   } catch {
-    return totals;
+    return snapshot;
   }
-  for (const pid of pids) {
+  for (const entry of pids) {
+    const pid = Number(entry);
     let stat: string;
     try {
-      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
     } catch {
       continue; // gone meanwhile
     }
@@ -32,22 +33,30 @@ export function cpuSnapshot(named: ReadonlyMap<number, string>): CpuSnapshot {
     // fields[0] is field 3 (state): utime is field 14, stime field 15
     const ms = (Number(fields[11]) + Number(fields[12])) * TICK_MS;
     const group =
-      named.get(Number(pid)) ??
-      (Number(pid) === process.pid
+      named.get(pid) ??
+      (pid === process.pid
         ? 'bench client'
         : comm === 'postgres'
           ? 'postgres'
           : comm === 'java'
             ? 'kafka (java)'
             : undefined);
-    if (group !== undefined) totals.set(group, (totals.get(group) ?? 0) + ms);
+    if (group !== undefined) snapshot.set(pid, { group, ms });
   }
-  return totals;
+  return snapshot;
 }
 
-/** CPU ms spent by each group between two snapshots (processes that ended meanwhile are missed). */
+/**
+ * CPU ms spent by each group between two snapshots, summed per process: a process that started
+ * meanwhile counts from zero, one that ended meanwhile (a PostgreSQL backend whose connection
+ * closed) is missed for its last interval, so a figure is never negative but may be low.
+ */
 export function cpuSpent(before: CpuSnapshot, after: CpuSnapshot): Map<string, number> {
   const spent = new Map<string, number>();
-  for (const [group, ms] of after) spent.set(group, ms - (before.get(group) ?? 0));
+  for (const [pid, { group, ms }] of after) {
+    const earlier = before.get(pid);
+    const delta = earlier === undefined || earlier.group !== group ? ms : ms - earlier.ms;
+    spent.set(group, (spent.get(group) ?? 0) + Math.max(0, delta));
+  }
   return spent;
 }

@@ -5,6 +5,7 @@ import { type Row, progress } from './harness';
 import { type PgbenchResult, pgbenchCeilings } from './pgbench';
 import { markdownTable, writeResults } from './report';
 import { type Ceilings, type StoreTargets, appendScenarios } from './scenarios/appends';
+import { commandPathScenarios } from './scenarios/command-path';
 import { httpCommandScenarios } from './scenarios/http-commands';
 import { kafkaScenarios } from './scenarios/kafka';
 import { provisioningScenarios } from './scenarios/provisioning';
@@ -93,6 +94,9 @@ async function main(): Promise<number> {
     });
     await attempt('HTTP command scenarios', async () => {
       rows.push(...(await httpCommandScenarios(config, isSelected)));
+    });
+    await attempt('command path scenarios', async () => {
+      rows.push(...(await commandPathScenarios(config, isSelected)));
     });
   } finally {
     if (!config.keep) {

@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { Pool } from 'pg';
 import { Agent, request } from 'undici';
 import { deleteTopicsWithPrefix, startPlatform, waitReady, type RunningService } from '@platform/testing';
 import type { BenchConfig } from '../config';
 import { cpuSnapshot, cpuSpent } from '../cpu';
 import { alternate, progress, toRow, type Row, type Trial } from '../harness';
+import { activeTenant, byPid, committed, cpuNote, startPeer } from '../platform-target';
 import { now, percentile, sleep } from '../stats';
 
 /** Ports of the platform's services and of the peer, away from the e2e specs' ones. */
@@ -54,7 +53,7 @@ export async function httpCommandScenarios(
       name: 'bench',
       extraEnv: { KAFKA_TOPIC_PREFIX: topicPrefix, LOG_LEVEL: 'warn' },
     });
-    const peerService = startPeer(config, peerSchema);
+    const peerService = startPeer(config, peerSchema, PEER_PORT);
     services.push(...platform.services, peerService);
     await waitReady(peerService);
 
@@ -67,8 +66,6 @@ export async function httpCommandScenarios(
     const tokens = tenants.map(
       (tenant) => `Bearer ${sign({ sub: 'bench', roles: ['member'], tenants: [tenant] })}`,
     );
-    const byPid = (list: readonly RunningService[]) =>
-      new Map(list.map((service) => [service.process.pid ?? -1, service.name] as const));
     const ours: Target = {
       url: `${gateway}/v1/orders`,
       processes: byPid(services.filter((service) => service.name !== 'raw-fastify-peer')),
@@ -138,41 +135,6 @@ export async function httpCommandScenarios(
   }
 }
 
-/** The peer process, as a service: compiled next to this file (dist/bench/src/peers). */
-function startPeer(config: BenchConfig, schema: string): RunningService {
-  const child = spawn(process.execPath, [path.join(__dirname, '..', 'peers', 'raw-fastify.js')], {
-    env: {
-      ...process.env,
-      PORT: String(PEER_PORT),
-      DATABASE_URL: config.databaseUrl,
-      BENCH_SCHEMA: schema,
-      // the same pool size as each platform service's default DATABASE_POOL_SIZE
-      BENCH_POOL_SIZE: '10',
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return {
-    name: 'raw-fastify-peer',
-    port: PEER_PORT,
-    url: `http://127.0.0.1:${PEER_PORT}`,
-    process: child,
-    logFile: '',
-    stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      return exited;
-    },
-  };
-}
-
-/** Transactions committed in the whole PostgreSQL server so far (every database, every session). */
-async function committed(stats: Pool): Promise<number> {
-  const { rows } = await stats.query<{ n: string }>(
-    'select sum(xact_commit)::text as n from pg_stat_database',
-  );
-  return Number(rows[0]?.n ?? 0);
-}
-
 /**
  * `clients` loops sending `POST` for `ms`; req/s as the value; latency p50/p99, CPU ms per request by
  * process and PostgreSQL transactions per request as extras.
@@ -227,28 +189,6 @@ const latencyTrial = (trial: Trial): Trial => ({
   extra: { ...trial.extra, reqPerSecond: trial.value },
 });
 
-async function activeTenant(agent: Agent, gateway: string, admin: string, slug: string): Promise<string> {
-  const created = await request(`${gateway}/v1/tenants`, {
-    dispatcher: agent,
-    method: 'POST',
-    headers: { authorization: admin, 'content-type': 'application/json' },
-    body: JSON.stringify({ slug, name: slug, plan: 'enterprise', isolation: 'shared' }),
-  });
-  const body = (await created.body.json()) as { id?: string };
-  if (created.statusCode !== 202 || body.id === undefined) {
-    throw new Error(`tenant ${slug} not created: ${created.statusCode} ${JSON.stringify(body)}`);
-  }
-  for (const deadline = now() + 30_000; now() < deadline; await sleep(100)) {
-    const read = await request(`${gateway}/v1/tenants/${body.id}`, {
-      dispatcher: agent,
-      headers: { authorization: admin },
-    });
-    const tenant = (await read.body.json()) as { status?: string };
-    if (tenant.status === 'active') return body.id;
-  }
-  throw new Error(`tenant ${slug} not active within 30 s`);
-}
-
 async function untilAccepted(agent: Agent, target: Target, i: number): Promise<void> {
   let last = '';
   for (const deadline = now() + 30_000; now() < deadline; await sleep(100)) {
@@ -262,17 +202,4 @@ async function untilAccepted(agent: Agent, target: Target, i: number): Promise<v
     if (response.statusCode === 201) return;
   }
   throw new Error(`commands of tenant ${i} not accepted within 30 s: ${last}`);
-}
-
-/** "ours 17.4 (postgres 4.1, ...); peer 0.4 (...)": the CPU breakdown of a row's extras. */
-function cpuNote(row: Row): string {
-  const side = (extra: Record<string, number> | undefined): string => {
-    const parts = Object.entries(extra ?? {})
-      .filter(([key]) => key.startsWith('cpuMsPerRequest '))
-      .map(([key, ms]) => [key.slice('cpuMsPerRequest '.length), ms] as const)
-      .sort((a, b) => b[1] - a[1]);
-    const total = parts.reduce((sum, [, ms]) => sum + ms, 0);
-    return `${total.toFixed(1)} (${parts.map(([name, ms]) => `${name} ${ms.toFixed(2)}`).join(', ')})`;
-  };
-  return `ours ${side(row.extra?.ours)}; peer ${side(row.extra?.peer)}`;
 }
