@@ -24,6 +24,13 @@ function findWorkspaceRoot(from: string): string {
 const workspaceRoot = findWorkspaceRoot(__dirname);
 
 /**
+ * Extra Node.js flags for every service started here, from `SERVICE_NODE_ARGS` (space-separated),
+ * e.g. `--cpu-prof --cpu-prof-dir=/tmp/profiles` to profile a benchmark's services (Node refuses
+ * `--cpu-prof` in NODE_OPTIONS).
+ */
+const extraNodeArgs = (): string[] => (process.env['SERVICE_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+
+/**
  * Starts a compiled service (`dist/apps/<service>/src/main.js`, see `npm run build`) as a child
  * process with its own environment; its output goes to `.local/logs/e2e/<name>.log`.
  */
@@ -39,7 +46,11 @@ export function startService(
   const log = createWriteStream(logFile);
   const child = spawn(
     process.execPath,
-    ['--enable-source-maps', path.join(workspaceRoot, 'dist/apps', service, 'src/main.js')],
+    [
+      ...extraNodeArgs(),
+      '--enable-source-maps',
+      path.join(workspaceRoot, 'dist/apps', service, 'src/main.js'),
+    ],
     {
       env: { ...process.env, ...env, PORT: String(port), INSTANCE_ID: name },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,7 +4,7 @@ import { WrongExpectedVersionError, type NewEvent } from '@platform/event-store'
 import { startCommandPostgres, type CommandPostgres } from '../testing/postgres-fixture';
 import { AuditFirstAuditedAppend } from './audit-first-audited-append';
 import type { AuditedAppend, AuditedAppendRequest } from './audited-append.port';
-import { PostgresAuditedAppend } from './postgres-audited-append';
+import { GroupCommitAuditedAppend } from './group-commit-audited-append';
 
 // Where the two adapters differ (ADR 0009): what is left behind when the append itself fails.
 // Both specs move the stream under the request (a wrong expected version) after the quota check.
@@ -61,7 +61,7 @@ describe('AuditedAppend adapters when the append fails', () => {
     const tenantId = randomUUID();
     const request = await staleRequest(tenantId);
 
-    const error = await attempt(new PostgresAuditedAppend(db.store, db.audit, db.usage), request);
+    const error = await attempt(new GroupCommitAuditedAppend(db.pool, db.store, db.audit, db.usage), request);
 
     expect(error).toBeInstanceOf(WrongExpectedVersionError);
     expect(await db.store.readStream(tenantId, 'thing-1')).toHaveLength(1);

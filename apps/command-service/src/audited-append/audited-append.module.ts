@@ -4,7 +4,7 @@ import type { Logger } from '@platform/observability';
 import { AuditFirstAuditedAppend } from './audit-first-audited-append';
 import { AUDITED_APPEND, type AuditedAppend } from './audited-append.port';
 import { CommandDatabase } from './command-database';
-import { PostgresAuditedAppend } from './postgres-audited-append';
+import { GroupCommitAuditedAppend } from './group-commit-audited-append';
 
 export interface AuditedAppendModuleOptions {
   /** The platform database: audit log and usage counters (and the events, with EVENT_STORE=postgres). */
@@ -15,7 +15,7 @@ export interface AuditedAppendModuleOptions {
 
 /**
  * Provides {@link AUDITED_APPEND} for the event store in use ({@link EVENT_STORE}): one transaction
- * with PostgreSQL, audit first with EventStoreDB (ADR 0009). The pool closes on shutdown, after
+ * with PostgreSQL (a group of commands at a time, ADR 0018), audit first with EventStoreDB (ADR 0009). The pool closes on shutdown, after
  * the consumers have stopped.
  */
 @Module({})
@@ -33,7 +33,7 @@ export class AuditedAppendModule {
           inject: [EVENT_STORE, CommandDatabase],
           useFactory: (store: EventStore, db: CommandDatabase): AuditedAppend =>
             store instanceof PostgresEventStore
-              ? new PostgresAuditedAppend(store, db.audit, db.usage)
+              ? new GroupCommitAuditedAppend(db.pool, store, db.audit, db.usage)
               : new AuditFirstAuditedAppend(store, db.audit, db.usage, options.logger),
         },
       ],

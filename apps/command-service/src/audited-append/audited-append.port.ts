@@ -37,7 +37,8 @@ export type AuditedAppendOutcome =
  * Appends a command's events together with its audit record, on the tenant's chain that the
  * registry serves at `GET /v1/tenants/{id}/audit`, and takes the quota unit the change costs. No
  * record, no events (contract §8). How strongly depends on the adapter (ADR 0009):
- * - PostgreSQL ({@link PostgresAuditedAppend}): quota, events and record in ONE transaction;
+ * - PostgreSQL ({@link GroupCommitAuditedAppend}): quota, events and record in ONE transaction, shared
+ *   with the other commands of its group (ADR 0018);
  * - EventStoreDB ({@link AuditFirstAuditedAppend}): quota and record first, then the events.
  *
  * `append` throws `WrongExpectedVersionError` when the stream moved (nothing is kept: re-read and

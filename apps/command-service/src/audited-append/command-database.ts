@@ -12,7 +12,7 @@ export class CommandDatabase implements OnApplicationShutdown {
   readonly audit: AuditLog;
   readonly usage: UsageCounters;
 
-  constructor(private readonly pool: Pool) {
+  constructor(readonly pool: Pool) {
     this.audit = new AuditLog(pool, { schema: DEFAULT_AUDIT_SCHEMA });
     this.usage = new UsageCounters(pool);
   }

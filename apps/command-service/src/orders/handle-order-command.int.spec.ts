@@ -3,7 +3,7 @@ import { atVersion, orderStreamName, type OrderCommand } from '@platform/contrac
 import { STORAGE_BYTES_METRIC } from '@platform/quotas';
 import { AuditFirstAuditedAppend } from '../audited-append/audit-first-audited-append';
 import type { AuditedAppend } from '../audited-append/audited-append.port';
-import { PostgresAuditedAppend } from '../audited-append/postgres-audited-append';
+import { GroupCommitAuditedAppend } from '../audited-append/group-commit-audited-append';
 import { startCommandPostgres, type CommandPostgres } from '../testing/postgres-fixture';
 import {
   handleOrderCommand,
@@ -22,10 +22,10 @@ type Adapter = (db: CommandPostgres, audit: 'audit works' | 'audit refused') => 
 
 const adapters: [string, Adapter][] = [
   [
-    'PostgreSQL store: one transaction',
+    'PostgreSQL store: group commit',
     (db, audit) => {
       const on = audit === 'audit works' ? db : db.noAudit;
-      return new PostgresAuditedAppend(db.store, on.audit, on.usage);
+      return new GroupCommitAuditedAppend(on.pool, db.store, on.audit, on.usage);
     },
   ],
   [

@@ -10,6 +10,8 @@ import { testInfra } from '@platform/testing';
 
 export interface CommandPostgres {
   readonly pool: Pool;
+  /** The throwaway schemas of the event store, the audit log and the usage counters. */
+  readonly schemas: { readonly events: string; readonly audit: string; readonly quotas: string };
   readonly store: PostgresEventStore;
   readonly audit: AuditLog;
   readonly usage: UsageCounters;
@@ -42,6 +44,7 @@ export async function startCommandPostgres(): Promise<CommandPostgres> {
   });
   return {
     pool,
+    schemas,
     store,
     audit,
     usage,
