@@ -6,6 +6,8 @@ import type {
   AuditedAppendOutcome,
   AuditedAppendRequest,
 } from '../audited-append/audited-append.port';
+import type { OrderState } from '@platform/orders-domain';
+import { StreamCache } from '../aggregates/stream-cache';
 import { handleOrderCommand, type CommandMetadata } from './handle-order-command';
 
 // The application service with its ports faked in memory: what it hands to the AuditedAppend port
@@ -327,5 +329,120 @@ describe('handleOrderCommand, given a command it has carried out before (same co
 
     expect(outcome).toMatchObject({ ok: true });
     expect(audited.requests).toHaveLength(1);
+  });
+});
+
+describe('handleOrderCommand with hot orders in memory (ADR 0018)', () => {
+  const added = (version: number, causationId = 'msg-0') =>
+    recorded(
+      'OrderItemAdded',
+      { orderId: ORDER, sku: 'SKU-1', quantity: 1, unitPrice: { amount: '1.00', currency: 'EUR' } },
+      version,
+      causationId,
+    );
+
+  /** A store whose stream is `events` (mutable by the test) and that counts its reads. */
+  const countingStore = (events: RecordedEvent[]) => {
+    const store = {
+      reads: 0,
+      readStream: async () => {
+        store.reads += 1;
+        return [...events];
+      },
+    };
+    return store;
+  };
+  /** Appends succeed at expected version + 1, unless the stream moved: then a conflict. */
+  const appendingTo = (events: RecordedEvent[]) =>
+    new ScriptedAppend(async (request) => {
+      const expected = request.expectedVersion === 'no-stream' ? 0 : Number(request.expectedVersion);
+      if (expected !== events.length)
+        throw new WrongExpectedVersionError(TENANT, 'order', expected, events.length);
+      events.push(added(events.length + 1, meta.causationId));
+      return { ok: true, result: { nextExpectedVersion: events.length, lastPosition: 100 + events.length } };
+    });
+  const withCache = (
+    store: ReturnType<typeof countingStore>,
+    audited: AuditedAppend,
+    cache: StreamCache<OrderState>,
+    causationId: string,
+    ifMatch?: EntityTagCondition,
+  ) =>
+    handleOrderCommand(
+      { store, audited, cache },
+      addItem('EUR'),
+      { ...meta, causationId, ...(ifMatch && { ifMatch }) },
+      { maxOrdersPerMonth: 10, maxStorageBytes: 1024 ** 4 },
+    );
+
+  it('reads a stream once, then decides from memory and appends at the version it remembers', async () => {
+    const events = [created];
+    const store = countingStore(events);
+    const audited = appendingTo(events);
+    const cache = new StreamCache<OrderState>();
+
+    for (let i = 1; i <= 3; i += 1) await withCache(store, audited, cache, `cmd-${i}`);
+
+    expect(store.reads).toBe(1);
+    expect(audited.requests.map((r) => r.expectedVersion)).toEqual([1, 2, 3]);
+    expect(cache.get(TENANT, `order-${ORDER}`)?.version).toBe(4);
+  });
+
+  it('answers a repeated command from memory as its first run answered, appending nothing', async () => {
+    const events = [created];
+    const store = countingStore(events);
+    const audited = appendingTo(events);
+    const cache = new StreamCache<OrderState>();
+    const first = await withCache(store, audited, cache, 'cmd-1');
+    await withCache(store, audited, cache, 'cmd-2');
+
+    const again = await withCache(store, audited, cache, 'cmd-1');
+
+    expect(again).toEqual(first);
+    expect(audited.requests).toHaveLength(2);
+    expect(store.reads).toBe(1);
+  });
+
+  it('re-reads when another writer moved the stream: the stale version fails the append, the retry succeeds', async () => {
+    const events = [created];
+    const store = countingStore(events);
+    const audited = appendingTo(events);
+    const cache = new StreamCache<OrderState>();
+    await withCache(store, audited, cache, 'cmd-1');
+    events.push(added(3, 'elsewhere')); // another instance wrote version 3
+
+    const outcome = await withCache(store, audited, cache, 'cmd-2');
+
+    expect(outcome).toMatchObject({ ok: true, version: 4 });
+    expect(audited.requests.map((r) => r.expectedVersion)).toEqual([1, 2, 3]);
+    expect(store.reads).toBe(2);
+  });
+
+  it('never refuses on a stale entry: an If-Match that the stream satisfies is appended after a re-read', async () => {
+    const events = [created];
+    const store = countingStore(events);
+    const audited = appendingTo(events);
+    const cache = new StreamCache<OrderState>();
+    await withCache(store, audited, cache, 'cmd-1'); // cached at version 2
+    events.push(added(3, 'elsewhere'));
+
+    const outcome = await withCache(store, audited, cache, 'cmd-2', atVersion(3));
+
+    expect(outcome).toMatchObject({ ok: true, version: 4 });
+    expect(audited.refusals).toEqual([]);
+  });
+
+  it('answers a redelivery that another instance carried out: the stale entry conflicts, the re-read finds it', async () => {
+    const events = [created];
+    const store = countingStore(events);
+    const audited = appendingTo(events);
+    const cache = new StreamCache<OrderState>();
+    await withCache(store, audited, cache, 'cmd-1');
+    events.push(added(3, 'cmd-2')); // cmd-2 ran on another instance before a rebalance
+
+    const outcome = await withCache(store, audited, cache, 'cmd-2');
+
+    expect(outcome).toEqual({ ok: true, orderId: ORDER, version: 3, position: 103 });
+    expect(events).toHaveLength(3);
   });
 });

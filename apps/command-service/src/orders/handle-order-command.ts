@@ -16,6 +16,7 @@ import {
   type RecordedEvent,
 } from '@platform/event-store';
 import { decide, evolve, initialState, type OrderState } from '@platform/orders-domain';
+import type { CachedStream, EarlierAnswer, StreamCache } from '../aggregates/stream-cache';
 import type { AuditedAppend } from '../audited-append/audited-append.port';
 import { refusalProblem, type Refusal } from '../audited-append/refusal';
 import { acceptedOrderEntry, refusedOrderEntry, type OrderAuditContext } from './order-audit';
@@ -37,10 +38,14 @@ export interface CommandMetadata {
   readonly ifMatch?: EntityTagCondition;
 }
 
-/** Where the handler reads the order (`store`) and how it appends and audits it (`audited`). */
+/**
+ * Where the handler reads the order (`store`), how it appends and audits it (`audited`), and the
+ * hot orders it keeps in memory (`cache`, optional: without it every command reads the stream).
+ */
 export interface OrderCommandPorts {
   readonly store: Pick<EventStore, 'readStream'>;
   readonly audited: AuditedAppend;
+  readonly cache?: StreamCache<OrderState>;
 }
 
 /**
@@ -72,6 +77,10 @@ const MAX_CONFLICT_RETRIES = 3;
  * 412, not a silent retry. (`If-Match: *` still holds on the re-read: the order exists.)
  * A command whose events are already in the stream (same command id, `meta.causationId`) is not run
  * again: it answers what its first run answered, before any precondition is checked.
+ *
+ * With a `cache`, the order comes from memory when this instance has it (ADR 0018): an accepted
+ * command's append checks the cached version, and a refusal is only ever decided on a fresh read of
+ * the stream, so a stale entry costs a re-read, never a wrong answer.
  */
 export async function handleOrderCommand(
   ports: OrderCommandPorts,
@@ -80,12 +89,15 @@ export async function handleOrderCommand(
   limits: OrderLimits,
 ): Promise<CommandOutcome> {
   const stream = orderStreamName(command.data.orderId);
-  for (let attempt = 1; ; attempt++) {
-    const recorded = await ports.store.readStream(meta.tenantId, stream);
-    const state = recorded.reduce<OrderState>(
-      (s, e) => evolve(s, { type: e.type, data: e.data } as OrderEvent),
-      initialState(),
-    );
+  const { cache } = ports;
+  let conflicts = 0;
+  let fresh = cache === undefined;
+  for (;;) {
+    const cached = fresh ? undefined : cache?.get(meta.tenantId, stream);
+    const loaded = cached ?? (await readOrder(ports.store, meta.tenantId, stream));
+    if (cached === undefined) cache?.set(meta.tenantId, stream, loaded);
+    const fromCache = cached !== undefined;
+    const { state, version } = loaded;
     const occurredAt = meta.now();
     const audit: OrderAuditContext = {
       actor: meta.actor,
@@ -95,14 +107,21 @@ export async function handleOrderCommand(
     };
     // This very command was carried out before (Kafka redelivered it, or the gateway retried a
     // timed-out request under the same Idempotency-Key): answer as then, change nothing.
-    const earlier = earlierOutcome(recorded, meta.causationId, command.data.orderId);
-    if (earlier !== undefined) return earlier;
-    const version = recorded.length;
+    const earlier = loaded.answers.get(meta.causationId);
+    if (earlier !== undefined) return { ok: true, orderId: command.data.orderId, ...earlier };
+    let refusal: Refusal | undefined;
     if (meta.ifMatch !== undefined && !ifMatchHolds(meta.ifMatch, version)) {
-      return refuse(ports, meta.tenantId, versionMismatch(meta.ifMatch, version), command, state, audit);
+      refusal = versionMismatch(meta.ifMatch, version);
     }
-    const decision = decide(command, state);
-    if (!decision.ok) return refuse(ports, meta.tenantId, decision.rejection, command, state, audit);
+    const decision = refusal === undefined ? decide(command, state) : undefined;
+    if (decision !== undefined && !decision.ok) refusal = decision.rejection;
+    if (refusal !== undefined || decision === undefined || !decision.ok) {
+      if (fromCache) {
+        fresh = true; // refuse only on what the stream says
+        continue;
+      }
+      return refuse(ports, meta.tenantId, refusal ?? changedConcurrently, command, state, audit);
+    }
     const after = decision.events.reduce(evolve, state);
     const quota = quotaChargeOf(command, limits, new Date(occurredAt));
     try {
@@ -113,40 +132,58 @@ export async function handleOrderCommand(
         // The version the precondition (if any) was checked against: the append holds it.
         expectedVersion: version === 0 ? 'no-stream' : version,
         record: acceptedOrderEntry(command, state, after, audit),
-        refusedRecord: (refusal) => refusedOrderEntry(command, state, refusal, audit),
+        refusedRecord: (refused) => refusedOrderEntry(command, state, refused, audit),
         ...(quota && { quota }),
         storageLimitBytes: limits.maxStorageBytes,
       });
       if (!outcome.ok) return { ok: false, problem: refusalProblem(outcome.refusal) };
-      return {
-        ok: true,
-        orderId: command.data.orderId,
+      const answer = {
         version: outcome.result.nextExpectedVersion,
         position: outcome.result.lastPosition,
       };
+      cache?.set(meta.tenantId, stream, {
+        version: answer.version,
+        state: after,
+        answers: new Map(loaded.answers).set(meta.causationId, answer),
+      });
+      return { ok: true, orderId: command.data.orderId, ...answer };
     } catch (error) {
+      cache?.forget(meta.tenantId, stream);
       if (!(error instanceof WrongExpectedVersionError)) return notRecorded(error);
-      if (attempt >= MAX_CONFLICT_RETRIES) {
+      fresh = true;
+      conflicts += 1;
+      if (conflicts >= MAX_CONFLICT_RETRIES) {
         return refuse(ports, meta.tenantId, changedConcurrently, command, state, audit);
       }
     }
   }
 }
 
+/** The order as its stream holds it: version, state, and what each command that wrote it answered. */
+async function readOrder(
+  store: Pick<EventStore, 'readStream'>,
+  tenantId: string,
+  stream: string,
+): Promise<CachedStream<OrderState>> {
+  const recorded = await store.readStream(tenantId, stream);
+  const state = recorded.reduce<OrderState>(
+    (s, e) => evolve(s, { type: e.type, data: e.data } as OrderEvent),
+    initialState(),
+  );
+  return { version: recorded.length, state, answers: answersOf(recorded) };
+}
+
 /**
- * The outcome of an earlier run of the command `causationId` on this stream, if there was one: its
- * events are in the stream, caused by it. The answer is the one that run gave: the version after its
- * last event and that event's position, whatever came after. A refused run left no event: it is run
- * again, which changes nothing either way.
+ * What each command that wrote the stream answered, by command id (the events' `causationId`): the
+ * version after its last event and that event's position, whatever came after. A refused run left
+ * no event: it is run again, which changes nothing either way.
  */
-export function earlierOutcome(
-  recorded: readonly RecordedEvent[],
-  causationId: string,
-  orderId: string,
-): CommandOutcome | undefined {
-  const last = recorded.findLast((event) => event.metadata.causationId === causationId);
-  if (last === undefined) return undefined;
-  return { ok: true, orderId, version: last.streamVersion, position: last.globalPosition };
+export function answersOf(recorded: readonly RecordedEvent[]): Map<string, EarlierAnswer> {
+  const answers = new Map<string, EarlierAnswer>();
+  for (const event of recorded) {
+    answers.set(event.metadata.causationId, { version: event.streamVersion, position: event.globalPosition });
+  }
+  return answers;
 }
 
 const changedConcurrently: Refusal = {

@@ -15,6 +15,8 @@ import { MESSAGING, NonRetriableError, type ConsumedMessage, type KafkaMessaging
 import type { Logger } from '@platform/observability';
 import { SERVICE_CONFIG, SERVICE_LOGGER } from '@platform/service-kit';
 import { statusRefusal, TenantContextStore, TenantDirectory } from '@platform/tenancy';
+import type { OrderState } from '@platform/orders-domain';
+import { StreamCache } from '../aggregates/stream-cache';
 import { AUDITED_APPEND, type AuditedAppend } from '../audited-append/audited-append.port';
 import type { CommandServiceConfig } from '../config';
 import { handleOrderCommand } from './handle-order-command';
@@ -29,6 +31,9 @@ import { orderLimitsOf } from './order-quota';
  */
 @Injectable()
 export class OrdersMessageController implements OnModuleInit {
+  /** The orders of this instance's partitions, as of their last command here (ADR 0018). */
+  private readonly hotOrders = new StreamCache<OrderState>();
+
   constructor(
     @Inject(MESSAGING) private readonly messaging: KafkaMessaging,
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -67,7 +72,7 @@ export class OrdersMessageController implements OnModuleInit {
       throw new NonRetriableError(`${known.refusal.kind}: ${known.refusal.detail}`);
     }
     const outcome = await handleOrderCommand(
-      { store: this.store, audited: this.audited },
+      { store: this.store, audited: this.audited, cache: this.hotOrders },
       command.command,
       {
         tenantId: tenant.tenantId,
