@@ -87,6 +87,7 @@ export async function commandPathScenarios(
       (tenant) => `Bearer ${platform.sign({ sub: 'bench', roles: ['member'], tenants: [tenant] })}`,
     );
     const platformProcesses = byPid(platform.services);
+    const commandService = platform.commandServices[0]?.url ?? '';
     const ours: Side = {
       base: gateway,
       processes: platformProcesses,
@@ -116,9 +117,15 @@ export async function commandPathScenarios(
         async ({ side, slots }, warmup) => {
           const ms = (warmup ? Math.min(5, seconds) : seconds) * 1_000;
           const probe = side === ours && !warmup ? visibilityProbe(agent, ours, ms, visible) : undefined;
+          const groupsBefore =
+            side === ours ? await histogramOf(agent, commandService, GROUP_METRIC) : undefined;
           const trial = await closedLoop(stats, side, settings.clients, ms, (c) => slots.addItem(agent, c));
           await probe;
-          return trial;
+          if (groupsBefore === undefined) return trial;
+          const groups = await histogramOf(agent, commandService, GROUP_METRIC);
+          const commandsPerTransaction =
+            (groups.sum - groupsBefore.sum) / Math.max(1, groups.count - groupsBefore.count);
+          return { ...trial, extra: { ...trial.extra, commandsPerTransaction } };
         },
       );
       const items = toRow(
@@ -527,6 +534,26 @@ async function openLoop(stats: Pool, side: Side, rate: number, ms: number, op: O
 }
 
 /** "p50 … p99 …; PostgreSQL transactions per command …; CPU ms per command …". */
+/** The command service's group-commit histogram: commands per transaction (ADR 0018). */
+const GROUP_METRIC = 'command_group_commit_size';
+
+/** `<name>_sum` and `<name>_count` of a Prometheus histogram on a service's `/metrics` (0 when absent). */
+async function histogramOf(
+  agent: Agent,
+  service: string,
+  name: string,
+): Promise<{ sum: number; count: number }> {
+  const response = await request(`${service}/metrics`, { dispatcher: agent });
+  const text = await response.body.text();
+  const value = (suffix: string): number => {
+    const line = text
+      .split('\n')
+      .find((l) => l.startsWith(`${name}_${suffix} `) || l.startsWith(`${name}_${suffix}{`));
+    return Number(line?.split(' ').at(-1) ?? 0);
+  };
+  return { sum: value('sum'), count: value('count') };
+}
+
 function opsNote(id: string, row: Row, op: string): string {
   const side = (key: string): string => {
     const value = row.extra?.ours[key];
@@ -534,5 +561,8 @@ function opsNote(id: string, row: Row, op: string): string {
   };
   const failed = row.extra?.ours['failed'];
   const refused = failed === undefined || failed === 0 ? '' : `, ${failed} failed (e.g. 429)`;
-  return `${id}: p50 ${side('p50Ms')} ms, p99 ${side('p99Ms')} ms${refused}; PostgreSQL transactions per ${op} ${side('pgTransactionsPerOp')}; CPU ms per ${op}: ${cpuNote(row, 'cpuMsPerOp ')}`;
+  const grouped = row.extra?.ours['commandsPerTransaction'];
+  const groups =
+    grouped === undefined ? '' : `; ${grouped.toFixed(1)} commands per command-service transaction`;
+  return `${id}: p50 ${side('p50Ms')} ms, p99 ${side('p99Ms')} ms${refused}${groups}; PostgreSQL transactions per ${op} ${side('pgTransactionsPerOp')}; CPU ms per ${op}: ${cpuNote(row, 'cpuMsPerOp ')}`;
 }

@@ -38,6 +38,14 @@ const groupRetries = counter(
 export const MAX_GROUP = 256;
 
 /**
+ * Transactions in flight at once: while one waits for its commit (the disk), the next one's
+ * statements run. Deadlock-free between them: one instance never has one stream in two groups
+ * (one key's commands are handled one after the other), quota rows are taken before chain locks,
+ * and chain locks in tenant-id order.
+ */
+const MAX_IN_FLIGHT = 2;
+
+/**
  * {@link AuditedAppend} on the PostgreSQL event store with group commit (ADR 0018): the changes
  * handed over while a transaction is in flight go together into the next one, each with its quota
  * unit, its events and its audit record, so a busy service commits (and waits for the disk) once per
@@ -50,7 +58,7 @@ export const MAX_GROUP = 256;
  */
 export class GroupCommitAuditedAppend implements AuditedAppend {
   private queue: Job[] = [];
-  private running = false;
+  private inFlight = 0;
 
   constructor(
     private readonly pool: Pool,
@@ -82,19 +90,20 @@ export class GroupCommitAuditedAppend implements AuditedAppend {
 
   private enqueue(job: Job): void {
     this.queue.push(job);
-    if (this.running) return;
-    this.running = true;
-    // the jobs handed over in this turn of the event loop join the first group
+    if (this.inFlight >= MAX_IN_FLIGHT) return;
+    this.inFlight += 1;
+    // the jobs handed over in this turn of the event loop join the same group
     setImmediate(() => void this.drain());
   }
 
+  /** One of at most {@link MAX_IN_FLIGHT} committers: takes what is queued, group after group. */
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
       const group = this.queue.splice(0, MAX_GROUP);
       groupSize.observe(group.length);
       await this.commitGroup(group);
     }
-    this.running = false;
+    this.inFlight -= 1;
   }
 
   private async commitGroup(group: readonly Job[]): Promise<void> {
