@@ -1,13 +1,10 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { context as otelContext, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, TopicPartitionOffset } from 'kafkajs';
-import { decodeCloudEventHeaders, headerText, type RawHeaders } from '@platform/contracts';
-import { counter, histogram, type Logger } from '@platform/observability';
-import { TenantContextStore } from '@platform/tenancy';
+import type { Logger } from '@platform/observability';
 import type { BatchingProducer } from '../batching-producer';
-import { NonRetriableError, type ConsumedMessage, type MessageHandler } from './consumed-message';
-import { deadLetter } from './dead-letter';
+import type { MessageHandler } from './consumed-message';
+import { decodeMessage } from './decode-message';
 import { committableOffset, forEachLimited, groupByKey } from './key-groups';
+import { MessageAttempts } from './message-attempts';
 
 export interface SubscriptionOptions {
   readonly groupId: string;
@@ -31,10 +28,6 @@ export interface SubscriptionOptions {
   readonly commitIntervalMs?: number;
 }
 
-const consumed = counter('messaging_messages_total', 'Messages consumed, by outcome', ['topic', 'outcome']);
-const handleSeconds = histogram('messaging_handle_seconds', 'Time to handle one message', ['topic']);
-const tracer = trace.getTracer('@platform/messaging');
-
 /**
  * One consumer group over some topics. Each batch is split by key: different keys are handled
  * concurrently, one key's messages in order. Offsets are committed only up to the last message
@@ -49,13 +42,24 @@ export class Subscription {
   /** The next offset to commit per topic-partition: finished, perhaps not committed yet. */
   private readonly finishedOffsets = new Map<string, TopicPartitionOffset>();
   private stopping = false;
+  private readonly attempts: MessageAttempts;
 
   constructor(
     private readonly kafka: Kafka,
-    private readonly producer: BatchingProducer,
+    producer: BatchingProducer,
     private readonly options: SubscriptionOptions,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.attempts = new MessageAttempts(
+      producer,
+      {
+        groupId: options.groupId,
+        maxAttempts: options.maxAttempts ?? 3,
+        retryBackoffMs: options.retryBackoffMs ?? 100,
+      },
+      logger,
+    );
+  }
 
   /** Joins the group and resolves once partitions are assigned. */
   async start(): Promise<void> {
@@ -143,138 +147,11 @@ export class Subscription {
     else await payload.commitOffsetsIfNecessary();
   }
 
-  private async handleOne(topic: string, partition: number, message: KafkaMessage): Promise<void> {
-    const headers = (message.headers ?? {}) as RawHeaders;
-    const decoded = decodeCloudEventHeaders(headers);
-    if (!decoded.ok) {
-      const why = decoded.problems.map((p) => `${p.header}: ${p.message}`).join('; ');
-      this.logger.warn(
-        { topic, partition, offset: message.offset, why },
-        'message without valid CloudEvents headers: dead-lettered',
-      );
-      await deadLetter(
-        this.producer,
-        this.options.groupId,
-        topic,
-        partition,
-        message,
-        'invalid-headers',
-        why,
-        0,
-      );
-      consumed.inc({ topic, outcome: 'dead_lettered' });
-      return;
-    }
-    let value: unknown;
-    try {
-      value = message.value === null ? null : JSON.parse(message.value.toString('utf8'));
-    } catch {
-      await deadLetter(
-        this.producer,
-        this.options.groupId,
-        topic,
-        partition,
-        message,
-        'invalid-payload',
-        'value is not JSON',
-        0,
-      );
-      consumed.inc({ topic, outcome: 'dead_lettered' });
-      return;
-    }
-    const { attributes } = decoded;
-    const consumedMessage: ConsumedMessage = {
-      topic,
-      partition,
-      offset: message.offset,
-      key: message.key?.toString() ?? '',
-      value,
-      attributes,
-    };
-    const tenant = {
-      tenantId: attributes.tenantId,
-      actor: attributes.actor ?? attributes.source,
-      roles: [],
-      correlationId: attributes.correlationId,
-      causationId: attributes.id,
-    };
-    const parent = propagation.extract(otelContext.active(), {
-      traceparent: headerText(headers.traceparent),
-      tracestate: headerText(headers.tracestate),
-    });
-    const maxAttempts = this.options.maxAttempts ?? 3;
-    for (let attempt = 1; ; attempt++) {
-      const outcome = await this.attempt(topic, consumedMessage, tenant, parent, attempt);
-      if (outcome === 'ok') return;
-      const error = outcome.error;
-      const retriable = !(error instanceof NonRetriableError);
-      if (!retriable || attempt >= maxAttempts) {
-        this.logger.error(
-          { topic, offset: message.offset, err: error, attempt },
-          'message handler failed: dead-lettered',
-        );
-        await deadLetter(
-          this.producer,
-          this.options.groupId,
-          topic,
-          partition,
-          message,
-          retriable ? 'handler-failed' : 'invalid-payload',
-          error instanceof Error ? error.message : String(error),
-          attempt,
-        );
-        consumed.inc({ topic, outcome: 'dead_lettered' });
-        return;
-      }
-      consumed.inc({ topic, outcome: 'retried' });
-      const base = (this.options.retryBackoffMs ?? 100) * 2 ** (attempt - 1);
-      await sleep(base + Math.random() * base);
-    }
-  }
-
-  private attempt(
-    topic: string,
-    message: ConsumedMessage,
-    tenant: Parameters<typeof TenantContextStore.run>[0],
-    parent: ReturnType<typeof otelContext.active>,
-    attempt: number,
-  ): Promise<'ok' | { error: unknown }> {
-    const span = tracer.startSpan(
-      `${topic} process`,
-      {
-        kind: SpanKind.CONSUMER,
-        attributes: {
-          'messaging.system': 'kafka',
-          'messaging.operation.type': 'process',
-          'messaging.destination.name': topic,
-          'messaging.consumer.group.name': this.options.groupId,
-          'messaging.destination.partition.id': String(message.partition),
-          'messaging.kafka.offset': Number(message.offset),
-          'messaging.kafka.message.key': message.key,
-          'messaging.message.id': message.attributes.id,
-          'cloudevents.event_type': message.attributes.type,
-          'tenant.id': tenant.tenantId,
-          'messaging.attempt': attempt,
-        },
-      },
-      parent,
-    );
-    const stopTimer = handleSeconds.startTimer({ topic });
-    return otelContext.with(trace.setSpan(parent, span), () =>
-      TenantContextStore.run(tenant, async () => {
-        try {
-          await this.options.handler(message);
-          consumed.inc({ topic, outcome: 'ok' });
-          return 'ok' as const;
-        } catch (error) {
-          span.recordException(error as Error);
-          span.setStatus({ code: SpanStatusCode.ERROR });
-          return { error };
-        } finally {
-          stopTimer();
-          span.end();
-        }
-      }),
-    );
+  private async handleOne(topic: string, partition: number, raw: KafkaMessage): Promise<void> {
+    const decoding = decodeMessage(topic, partition, raw);
+    if (!decoding.ok)
+      return this.attempts.deadLetterUndecodable(topic, partition, raw, decoding.reason, decoding.why);
+    const { handler } = this.options;
+    await this.attempts.handle(decoding.decoded, (message) => handler(message), true);
   }
 }
