@@ -92,6 +92,7 @@ export class BatchAttempts {
       await backoff(this.options.retryBackoffMs, attempt);
       // the partition's next owner takes the chunk over from its last committed offset
       if (!batch.active()) return;
+      await batch.heartbeat();
     }
   }
 
@@ -112,6 +113,8 @@ export class BatchAttempts {
           false,
         );
         batch.done(decoded.message.offset);
+        // sent at most once per heartbeat interval: a long one-by-one pass keeps the group
+        await batch.heartbeat();
       }
     });
   }
