@@ -2,7 +2,19 @@ export * from './kafka-messaging';
 export * from './messaging.module';
 export * from './outgoing';
 export * from './topic-admin';
-export type { ConsumedMessage, MessageHandler } from './consumer/consumed-message';
+export type {
+  BatchContext,
+  BatchHandler,
+  ConsumedMessage,
+  MessageHandler,
+} from './consumer/consumed-message';
 export { NonRetriableError } from './consumer/consumed-message';
-export type { Subscription, SubscriptionOptions } from './consumer/subscription';
+export type {
+  BatchOptions,
+  CommonSubscriptionOptions,
+  PerMessageOptions,
+  Subscription,
+  SubscriptionOptions,
+} from './consumer/subscription';
+export { tenantContextOf } from './consumer/decode-message';
 export type { ReplyListener } from './request-reply';

@@ -37,7 +37,7 @@ export const ReadModelsProvider: Provider = {
     });
     const models: ReadModels & { onApplicationShutdown(): Promise<void> } = {
       sources,
-      orders: new OrderViewStore(sources, (tenantId) => directory.byTenantId(tenantId)?.isolation),
+      orders: new OrderViewStore(sources, (tenantId) => directory.byTenantId(tenantId)?.isolation, positions),
       positions,
       onApplicationShutdown: () => sources.close(),
     };

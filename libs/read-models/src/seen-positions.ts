@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 
 /** Schema of the table of positions the read models have seen, in the main read-model database. */
 export const SEEN_POSITIONS_SCHEMA = 'read_model_progress';
@@ -19,8 +19,8 @@ const MAX_POSITIONS_PER_INSERT = 1_000;
 
 /**
  * The global positions (event store) of the events each tenant's read models have applied: what an
- * `X-Consistency-Token: <position>` waits for. A position is recorded after the change it made is
- * committed, so "seen" means "applied"; an event of a command's answer is seen exactly when its
+ * `X-Consistency-Token: <position>` waits for. A position is recorded with the change it made (in
+ * its transaction, {@link recordWithin}) or after that is committed, so "seen" means "applied"; an event of a command's answer is seen exactly when its
  * effect is readable. One table in the main read-model database, whatever the tenant's isolation
  * mode, keyed by tenant: a tenant never sees another tenant's positions.
  *
@@ -30,7 +30,8 @@ const MAX_POSITIONS_PER_INSERT = 1_000;
  * models lag behind by more than the retention.
  */
 export class SeenPositions {
-  constructor(private readonly main: DataSource) {}
+  /** @param main the main read-model database, where the table lives. */
+  constructor(readonly main: DataSource) {}
 
   /** Creates the table if missing. Idempotent; safe from several processes at once. */
   async migrate(): Promise<void> {
@@ -67,6 +68,25 @@ export class SeenPositions {
       this.queued.push({ tenantId, position, resolve, reject });
       this.scheduleFlush();
     });
+  }
+
+  /** {@link record} for several positions of a tenant. */
+  async recordAll(tenantId: string, positions: readonly number[]): Promise<void> {
+    await Promise.all(positions.map((position) => this.record(tenantId, position)));
+  }
+
+  /**
+   * Records positions in the caller's transaction on the {@link main} database, in one statement:
+   * for a read model living there, seen exactly when its change commits. Run it with the service's
+   * own role (before a `SET LOCAL ROLE` to the row-level-security role, which has no rights here).
+   */
+  async recordWithin(manager: EntityManager, tenantId: string, positions: readonly number[]): Promise<void> {
+    if (positions.length === 0) return;
+    await manager.query(
+      `INSERT INTO ${table} (tenant_id, position)
+       SELECT $1::uuid, unnest($2::bigint[]) ON CONFLICT DO NOTHING`,
+      [tenantId, positions],
+    );
   }
 
   private readonly queued: QueuedPosition[] = [];

@@ -2,16 +2,19 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { fieldErrors, findMessageDefinition, Topics, type OrderEvent } from '@platform/contracts';
 import { MESSAGING, NonRetriableError, type ConsumedMessage, type KafkaMessaging } from '@platform/messaging';
 import { counter } from '@platform/observability';
-import { READ_MODELS, type ReadModels } from '@platform/read-models';
+import { READ_MODELS, type OrderEventToApply, type ReadModels } from '@platform/read-models';
 import { SERVICE_CONFIG } from '@platform/service-kit';
-import { TenantContextStore } from '@platform/tenancy';
 import type { ProjectionServiceConfig } from '../config';
 
 const applied = counter('projection_events_total', 'Order events by projection outcome', ['outcome']);
 
 /**
  * Kafka adapter of the order projection: each `orders.events` message is applied to the read
- * model of the tenant named in its `ce_tenantid` (and of no other), once per `ce_id`.
+ * model of the tenant named in its `ce_tenantid` (and of no other), once per `ce_id`. Messages come
+ * in batches (a partition's fetch, possibly of several tenants); each tenant's events of a batch are
+ * applied in one transaction, the tenants side by side. An event of a tenant this service does not
+ * know yet fails its batch, which is retried (the other tenants' events are then duplicates), and in
+ * the end handled one message at a time so that only that tenant's events wait for the directory.
  */
 @Injectable()
 export class OrderProjectionController implements OnModuleInit {
@@ -26,7 +29,7 @@ export class OrderProjectionController implements OnModuleInit {
       {
         groupId: `${this.config.KAFKA_TOPIC_PREFIX}projection-service.orders`,
         topics: [this.messaging.topic(Topics.ordersEvents)],
-        handler: (message) => this.handle(message),
+        batchHandler: (messages) => this.handle(messages),
         // An event can outrun the tenant's activation in this service's directory: wait a few seconds.
         maxAttempts: 6,
         retryBackoffMs: 100,
@@ -35,30 +38,45 @@ export class OrderProjectionController implements OnModuleInit {
     );
   }
 
-  private async handle(message: ConsumedMessage): Promise<void> {
-    const { attributes } = message;
-    const definition = findMessageDefinition(attributes.type);
-    if (!definition || definition.kind !== 'event' || definition.context !== 'orders') {
-      throw new NonRetriableError(`not an order event: ${attributes.type}`);
+  private async handle(messages: readonly ConsumedMessage[]): Promise<void> {
+    const byTenant = new Map<string, OrderEventToApply[]>();
+    for (const message of messages) {
+      const event = toEventToApply(message);
+      const tenantId = message.attributes.tenantId;
+      const events = byTenant.get(tenantId);
+      if (events) events.push(event);
+      else byTenant.set(tenantId, [event]);
     }
-    const data = definition.schema.safeParse(message.value);
-    if (!data.success) {
-      throw new NonRetriableError(
-        `${definition.name} is not valid: ${JSON.stringify(fieldErrors(data.error))}`,
-      );
-    }
-    if (attributes.sequence === undefined) throw new NonRetriableError('order event without ce_sequence');
-    const event = { type: definition.name, data: data.data } as OrderEvent;
-    const { tenantId } = TenantContextStore.require();
-    const outcome = await this.readModels.orders.apply(tenantId, attributes.id, event, {
-      occurredAt: attributes.time,
-      version: attributes.sequence,
-      position: attributes.position ?? 0,
-    });
-    applied.inc({ outcome });
-    // after the change is committed (a duplicate too: a crash may have come before this line), so
-    // that an X-Consistency-Token with this position finds its effect readable
-    if (attributes.position !== undefined)
-      await this.readModels.positions.record(tenantId, attributes.position);
+    const results = await Promise.allSettled(
+      [...byTenant].map(async ([tenantId, events]) => {
+        const outcomes = await this.readModels.orders.applyBatch(tenantId, events);
+        for (const outcome of outcomes) applied.inc({ outcome });
+      }),
+    );
+    const failed = results.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
   }
+}
+
+/** The order event a message carries, or a {@link NonRetriableError} (dead-lettered). */
+function toEventToApply(message: ConsumedMessage): OrderEventToApply {
+  const { attributes } = message;
+  const definition = findMessageDefinition(attributes.type);
+  if (!definition || definition.kind !== 'event' || definition.context !== 'orders') {
+    throw new NonRetriableError(`not an order event: ${attributes.type}`);
+  }
+  const data = definition.schema.safeParse(message.value);
+  if (!data.success) {
+    throw new NonRetriableError(
+      `${definition.name} is not valid: ${JSON.stringify(fieldErrors(data.error))}`,
+    );
+  }
+  if (attributes.sequence === undefined) throw new NonRetriableError('order event without ce_sequence');
+  return {
+    eventId: attributes.id,
+    event: { type: definition.name, data: data.data } as OrderEvent,
+    occurredAt: attributes.time,
+    version: attributes.sequence,
+    ...(attributes.position !== undefined && { position: attributes.position }),
+  };
 }

@@ -19,3 +19,26 @@ export class NonRetriableError extends Error {
     this.name = 'NonRetriableError';
   }
 }
+
+/** What a batch handler is told about the call besides the messages. */
+export interface BatchContext {
+  readonly topic: string;
+  readonly partition: number;
+  /** 1 for the first attempt of these messages. */
+  readonly attempt: number;
+  /**
+   * True when the call holds one message with attempts of its own, dead-lettered if they fail: a
+   * chunk of one, or a failed batch's messages handled one by one so that the failing one is
+   * dead-lettered alone.
+   */
+  readonly isolated: boolean;
+}
+
+/**
+ * Handles the valid messages of one partition's batch at once, in offset order (so one key's
+ * messages in order), possibly of several tenants: each message carries its own tenant in
+ * `attributes.tenantId`, and there is no ambient tenant context (use `tenantContextOf(message)` for
+ * per-message work that needs one). Must be idempotent per message (`ce_id`): a failed call is
+ * retried whole, and part of it may have taken effect.
+ */
+export type BatchHandler = (messages: readonly ConsumedMessage[], context: BatchContext) => Promise<void>;

@@ -1,24 +1,49 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { context as otelContext, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, TopicPartitionOffset } from 'kafkajs';
-import { decodeCloudEventHeaders, headerText, type RawHeaders } from '@platform/contracts';
-import { counter, histogram, type Logger } from '@platform/observability';
-import { TenantContextStore } from '@platform/tenancy';
+import type { Logger } from '@platform/observability';
 import type { BatchingProducer } from '../batching-producer';
-import { NonRetriableError, type ConsumedMessage, type MessageHandler } from './consumed-message';
-import { deadLetter } from './dead-letter';
+import { BatchAttempts, type PartitionBatch } from './batch-attempts';
+import type { BatchHandler, MessageHandler } from './consumed-message';
+import { decodeMessage } from './decode-message';
 import { committableOffset, forEachLimited, groupByKey } from './key-groups';
+import { MessageAttempts } from './message-attempts';
 
-export interface SubscriptionOptions {
+/** Per-message mode: the handler gets one message at a time, inside its tenant context. */
+export interface PerMessageOptions {
+  readonly handler: MessageHandler;
+  readonly batchHandler?: undefined;
+}
+
+/**
+ * Batch mode: the handler gets a partition's valid messages at once, possibly of several tenants
+ * and with no ambient tenant context (see {@link BatchHandler} and `BatchAttempts`). For handlers
+ * whose cost is per call (a database transaction) rather than per message.
+ *
+ * @example
+ * await messaging.subscribe({
+ *   groupId: 'projection-service.orders',
+ *   topics: [messaging.topic('orders.events')],
+ *   batchHandler: (messages) => applyPerTenant(messages),
+ *   maxBatchSize: 500,
+ * });
+ */
+export interface BatchOptions {
+  readonly batchHandler: BatchHandler;
+  /** Messages given to one handler call, at most; default 500. */
+  readonly maxBatchSize?: number;
+  readonly handler?: undefined;
+}
+
+export type SubscriptionOptions = CommonSubscriptionOptions & (PerMessageOptions | BatchOptions);
+
+export interface CommonSubscriptionOptions {
   readonly groupId: string;
   /** Full topic names; they must exist (see `ensureTopics`). */
   readonly topics: readonly string[];
-  readonly handler: MessageHandler;
   /** Where a group with no committed offset starts. Default true: nothing sent before is missed. */
   readonly fromBeginning?: boolean;
-  /** Keys handled at once within one batch. Default 32. */
+  /** Keys handled at once within one batch (batch mode: once a batch is handled one by one). Default 32. */
   readonly concurrency?: number;
-  /** Attempts before a failing message is dead-lettered. Default 3. */
+  /** Attempts before a failing message is dead-lettered (batch mode: also of a batch). Default 3. */
   readonly maxAttempts?: number;
   readonly retryBackoffMs?: number;
   /** Called after each message is done with (handled or dead-lettered): progress tracking. */
@@ -31,10 +56,6 @@ export interface SubscriptionOptions {
   readonly commitIntervalMs?: number;
 }
 
-const consumed = counter('messaging_messages_total', 'Messages consumed, by outcome', ['topic', 'outcome']);
-const handleSeconds = histogram('messaging_handle_seconds', 'Time to handle one message', ['topic']);
-const tracer = trace.getTracer('@platform/messaging');
-
 /**
  * One consumer group over some topics. Each batch is split by key: different keys are handled
  * concurrently, one key's messages in order. Offsets are committed only up to the last message
@@ -43,19 +64,47 @@ const tracer = trace.getTracer('@platform/messaging');
  * sends its message to the DLQ after `maxAttempts`. Offsets are committed once per
  * `commitIntervalMs` rather than after every batch (kafkajs's default): at low batch sizes a commit
  * per batch was a third of the broker's CPU per request (bench `http-command-16c`).
+ *
+ * With a `batchHandler` instead of a `handler`, a batch goes to the handler in chunks (batch mode,
+ * `BatchAttempts`); the checks, the DLQ, the retries and the commits are the same.
  */
 export class Subscription {
   private consumer: Consumer | undefined;
   /** The next offset to commit per topic-partition: finished, perhaps not committed yet. */
   private readonly finishedOffsets = new Map<string, TopicPartitionOffset>();
   private stopping = false;
+  private readonly attempts: MessageAttempts;
+  private readonly batches: BatchAttempts | undefined;
 
   constructor(
     private readonly kafka: Kafka,
-    private readonly producer: BatchingProducer,
+    producer: BatchingProducer,
     private readonly options: SubscriptionOptions,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.attempts = new MessageAttempts(
+      producer,
+      {
+        groupId: options.groupId,
+        maxAttempts: options.maxAttempts ?? 3,
+        retryBackoffMs: options.retryBackoffMs ?? 100,
+      },
+      logger,
+    );
+    if (options.batchHandler)
+      this.batches = new BatchAttempts(
+        options.batchHandler,
+        this.attempts,
+        {
+          groupId: options.groupId,
+          maxAttempts: options.maxAttempts ?? 3,
+          retryBackoffMs: options.retryBackoffMs ?? 100,
+          maxBatchSize: options.maxBatchSize ?? 500,
+          concurrency: options.concurrency ?? 32,
+        },
+        logger,
+      );
+  }
 
   /** Joins the group and resolves once partitions are assigned. */
   async start(): Promise<void> {
@@ -112,17 +161,20 @@ export class Subscription {
 
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
-    const messages = batch.messages.map((message) => ({ key: message.key?.toString() ?? '', message }));
     const finished = new Set<string>();
-    await forEachLimited(groupByKey(messages), this.options.concurrency ?? 32, async (group) => {
-      for (const { message } of group) {
-        if (!payload.isRunning() || payload.isStale()) return;
-        await this.handleOne(batch.topic, batch.partition, message);
-        finished.add(message.offset);
-        this.options.onProcessed?.(batch.topic, batch.partition, message.offset);
-      }
-      await payload.heartbeat();
-    });
+    const partitionBatch: PartitionBatch = {
+      topic: batch.topic,
+      partition: batch.partition,
+      messages: batch.messages,
+      active: () => payload.isRunning() && !payload.isStale(),
+      done: (offset) => {
+        finished.add(offset);
+        this.options.onProcessed?.(batch.topic, batch.partition, offset);
+      },
+      heartbeat: () => payload.heartbeat(),
+    };
+    if (this.batches) await this.batches.process(partitionBatch);
+    else await this.handleByKey(partitionBatch);
     const offset = committableOffset(
       batch.messages.map((message) => message.offset),
       finished,
@@ -143,138 +195,25 @@ export class Subscription {
     else await payload.commitOffsetsIfNecessary();
   }
 
-  private async handleOne(topic: string, partition: number, message: KafkaMessage): Promise<void> {
-    const headers = (message.headers ?? {}) as RawHeaders;
-    const decoded = decodeCloudEventHeaders(headers);
-    if (!decoded.ok) {
-      const why = decoded.problems.map((p) => `${p.header}: ${p.message}`).join('; ');
-      this.logger.warn(
-        { topic, partition, offset: message.offset, why },
-        'message without valid CloudEvents headers: dead-lettered',
-      );
-      await deadLetter(
-        this.producer,
-        this.options.groupId,
-        topic,
-        partition,
-        message,
-        'invalid-headers',
-        why,
-        0,
-      );
-      consumed.inc({ topic, outcome: 'dead_lettered' });
-      return;
-    }
-    let value: unknown;
-    try {
-      value = message.value === null ? null : JSON.parse(message.value.toString('utf8'));
-    } catch {
-      await deadLetter(
-        this.producer,
-        this.options.groupId,
-        topic,
-        partition,
-        message,
-        'invalid-payload',
-        'value is not JSON',
-        0,
-      );
-      consumed.inc({ topic, outcome: 'dead_lettered' });
-      return;
-    }
-    const { attributes } = decoded;
-    const consumedMessage: ConsumedMessage = {
-      topic,
-      partition,
-      offset: message.offset,
-      key: message.key?.toString() ?? '',
-      value,
-      attributes,
-    };
-    const tenant = {
-      tenantId: attributes.tenantId,
-      actor: attributes.actor ?? attributes.source,
-      roles: [],
-      correlationId: attributes.correlationId,
-      causationId: attributes.id,
-    };
-    const parent = propagation.extract(otelContext.active(), {
-      traceparent: headerText(headers.traceparent),
-      tracestate: headerText(headers.tracestate),
-    });
-    const maxAttempts = this.options.maxAttempts ?? 3;
-    for (let attempt = 1; ; attempt++) {
-      const outcome = await this.attempt(topic, consumedMessage, tenant, parent, attempt);
-      if (outcome === 'ok') return;
-      const error = outcome.error;
-      const retriable = !(error instanceof NonRetriableError);
-      if (!retriable || attempt >= maxAttempts) {
-        this.logger.error(
-          { topic, offset: message.offset, err: error, attempt },
-          'message handler failed: dead-lettered',
-        );
-        await deadLetter(
-          this.producer,
-          this.options.groupId,
-          topic,
-          partition,
-          message,
-          retriable ? 'handler-failed' : 'invalid-payload',
-          error instanceof Error ? error.message : String(error),
-          attempt,
-        );
-        consumed.inc({ topic, outcome: 'dead_lettered' });
-        return;
+  /** Per-message mode: different keys concurrently, one key's messages in order. */
+  private async handleByKey(batch: PartitionBatch): Promise<void> {
+    const messages = batch.messages.map((message) => ({ key: message.key?.toString() ?? '', message }));
+    await forEachLimited(groupByKey(messages), this.options.concurrency ?? 32, async (group) => {
+      for (const { message } of group) {
+        if (!batch.active()) return;
+        await this.handleOne(batch.topic, batch.partition, message);
+        batch.done(message.offset);
       }
-      consumed.inc({ topic, outcome: 'retried' });
-      const base = (this.options.retryBackoffMs ?? 100) * 2 ** (attempt - 1);
-      await sleep(base + Math.random() * base);
-    }
+      await batch.heartbeat();
+    });
   }
 
-  private attempt(
-    topic: string,
-    message: ConsumedMessage,
-    tenant: Parameters<typeof TenantContextStore.run>[0],
-    parent: ReturnType<typeof otelContext.active>,
-    attempt: number,
-  ): Promise<'ok' | { error: unknown }> {
-    const span = tracer.startSpan(
-      `${topic} process`,
-      {
-        kind: SpanKind.CONSUMER,
-        attributes: {
-          'messaging.system': 'kafka',
-          'messaging.operation.type': 'process',
-          'messaging.destination.name': topic,
-          'messaging.consumer.group.name': this.options.groupId,
-          'messaging.destination.partition.id': String(message.partition),
-          'messaging.kafka.offset': Number(message.offset),
-          'messaging.kafka.message.key': message.key,
-          'messaging.message.id': message.attributes.id,
-          'cloudevents.event_type': message.attributes.type,
-          'tenant.id': tenant.tenantId,
-          'messaging.attempt': attempt,
-        },
-      },
-      parent,
-    );
-    const stopTimer = handleSeconds.startTimer({ topic });
-    return otelContext.with(trace.setSpan(parent, span), () =>
-      TenantContextStore.run(tenant, async () => {
-        try {
-          await this.options.handler(message);
-          consumed.inc({ topic, outcome: 'ok' });
-          return 'ok' as const;
-        } catch (error) {
-          span.recordException(error as Error);
-          span.setStatus({ code: SpanStatusCode.ERROR });
-          return { error };
-        } finally {
-          stopTimer();
-          span.end();
-        }
-      }),
-    );
+  private async handleOne(topic: string, partition: number, raw: KafkaMessage): Promise<void> {
+    const decoding = decodeMessage(topic, partition, raw);
+    if (!decoding.ok)
+      return this.attempts.deadLetterUndecodable(topic, partition, raw, decoding.reason, decoding.why);
+    const { handler } = this.options;
+    if (!handler) throw new Error('per-message mode without a handler');
+    await this.attempts.handle(decoding.decoded, (message) => handler(message), true);
   }
 }

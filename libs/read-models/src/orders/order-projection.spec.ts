@@ -1,5 +1,5 @@
 import type { OrderEvent } from '@platform/contracts';
-import { projectOrder, type OrderRow } from './order-projection';
+import { projectOrder, projectOrders, type OrderRow } from './order-projection';
 
 const orderId = '0b6f1d2e-8d1c-4a0e-b6a4-6f0f5b3c2d1a';
 const created: OrderEvent = { type: 'OrderCreated', data: { orderId, customerId: 'c-1' } };
@@ -50,5 +50,47 @@ describe('projectOrder', () => {
 
   it('given nothing, when an item arrives, then it does not apply', () => {
     expect(projectOrder(undefined, item('A', 1, '5'), at(2))).toBeUndefined();
+  });
+});
+
+describe('projectOrders', () => {
+  const otherId = '7c9e6679-7425-40de-944b-e07fc1f0b1c2';
+  const createdOther: OrderEvent = { type: 'OrderCreated', data: { orderId: otherId, customerId: 'c-2' } };
+  const itemOf = (id: string, sku: string): OrderEvent => ({
+    type: 'OrderItemAdded',
+    data: { orderId: id, sku, quantity: 1, unitPrice: { amount: '1.00', currency: 'EUR' } },
+  });
+
+  it('given rows, when interleaved events of two orders, then each order folds its own in order', () => {
+    const current = new Map([[orderId, fold([created]) as OrderRow]]);
+    const { changed, outcomes } = projectOrders(current, [
+      { event: createdOther, meta: at(1) },
+      { event: item('A', 1, '2.00'), meta: at(2) },
+      { event: itemOf(otherId, 'X'), meta: at(2) },
+      { event: item('B', 1, '3.00'), meta: at(3) },
+    ]);
+    expect(outcomes).toEqual(['applied', 'applied', 'applied', 'applied']);
+    expect(changed.map((row) => [row.id, row.version, row.items.map((i) => i.sku), row.totalAmount])).toEqual(
+      [
+        [otherId, 2, ['X'], '1.00'],
+        [orderId, 3, ['A', 'B'], '5.00'],
+      ],
+    );
+  });
+
+  it('given an order, when an item of an unknown order and a replayed version, then skipped and unchanged', () => {
+    const row = fold([created, item('A', 1, '5')]) as OrderRow;
+    const { changed, outcomes } = projectOrders(new Map([[orderId, row]]), [
+      { event: itemOf(otherId, 'X'), meta: at(2) },
+      { event: item('A', 1, '5'), meta: at(2) },
+    ]);
+    expect(outcomes).toEqual(['skipped', 'applied']);
+    expect(changed).toEqual([]);
+  });
+
+  it('finds a row by the order id whatever the case of the event', () => {
+    const current = new Map([[orderId, fold([created]) as OrderRow]]);
+    const upper = itemOf(orderId.toUpperCase(), 'A');
+    expect(projectOrders(current, [{ event: upper, meta: at(2) }]).changed[0]?.itemCount).toBe(1);
   });
 });

@@ -67,3 +67,41 @@ export function projectOrder(
     }
   }
 }
+
+/** An order event and what its envelope says about it, as {@link projectOrders} folds it. */
+export interface OrderEventAt {
+  readonly event: OrderEvent;
+  readonly meta: AppliedEventMeta;
+}
+
+export interface ProjectedOrders {
+  /** The rows an event changed, one per order, after all its events. */
+  readonly changed: readonly OrderRow[];
+  /** Per event, in input order: whether it applied (see {@link projectOrder}). */
+  readonly outcomes: readonly ('applied' | 'skipped')[];
+}
+
+/**
+ * Pure projection of many events at once: each order's events are folded through
+ * {@link projectOrder} in input order, starting from its `current` row (keyed by the order id in
+ * lower case, as PostgreSQL prints a uuid). Events of different orders do not interact.
+ */
+export function projectOrders(
+  current: ReadonlyMap<string, OrderRow>,
+  events: readonly OrderEventAt[],
+): ProjectedOrders {
+  const rows = new Map(current);
+  const changed = new Set<string>();
+  const outcomes = events.map(({ event, meta }) => {
+    const key = event.data.orderId.toLowerCase();
+    const before = rows.get(key);
+    const after = projectOrder(before, event, meta);
+    if (!after) return 'skipped' as const;
+    if (after !== before) {
+      rows.set(key, after);
+      changed.add(key);
+    }
+    return 'applied' as const;
+  });
+  return { changed: [...changed].map((key) => rows.get(key) as OrderRow), outcomes };
+}

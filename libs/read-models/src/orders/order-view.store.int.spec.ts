@@ -10,6 +10,7 @@ import {
 } from '../provisioning';
 import { TenantDataSources } from '../tenant-data-sources';
 import { RLS_ROLE, SHARED_SCHEMA } from '../tenant-storage';
+import { SeenPositions } from '../seen-positions';
 import { OrderViewStore } from './order-view.store';
 
 const url = testInfra.databaseUrl;
@@ -37,7 +38,11 @@ describe.each(modes)('order read model, isolation %s, on real PostgreSQL', (isol
     [tenantB, isolation],
   ]);
   const sources = new TenantDataSources(createReadModelDataSource(url, 4), url);
-  const store = new OrderViewStore(sources, (tenantId) => isolations.get(tenantId));
+  const store = new OrderViewStore(
+    sources,
+    (tenantId) => isolations.get(tenantId),
+    new SeenPositions(sources.main),
+  );
 
   beforeAll(async () => {
     await sources.main.initialize();
@@ -116,7 +121,7 @@ describe('row-level security in the shared schema', () => {
   const tenantA = randomUUID();
   const tenantB = randomUUID();
   const sources = new TenantDataSources(createReadModelDataSource(url, 2), url);
-  const store = new OrderViewStore(sources, () => 'shared');
+  const store = new OrderViewStore(sources, () => 'shared', new SeenPositions(sources.main));
 
   beforeAll(async () => {
     await sources.main.initialize();
