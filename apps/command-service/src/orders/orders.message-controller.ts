@@ -54,6 +54,8 @@ export class OrdersMessageController implements OnModuleInit {
         groupId: `${this.config.KAFKA_TOPIC_PREFIX}command-service`,
         topics: [this.messaging.topic(Topics.ordersCommands)],
         handler: (message) => this.handle(message),
+        // every partition's commands of one fetch join the same group commit (ADR 0018)
+        partitionsConcurrently: partitions,
       },
       partitions,
     );

@@ -9,7 +9,7 @@ import { RegistryDatabase } from '../registry/registry-database';
 export const WEBHOOK_SOURCE_TOPICS = [Topics.tenantsLifecycle, Topics.ordersEvents] as const;
 
 /**
- * Kafka adapter of outgoing webhooks: each event of the tenant (`ce_tenantid`) becomes one pending
+ * Kafka adapter of outgoing webhooks, in batch mode: each event of the tenant (`ce_tenantid`) becomes one pending
  * delivery per matching subscription (type = `ce_type`), with `ce_id` as its event id, so a
  * redelivered message enqueues nothing twice. The registry's dispatcher sends them. One consumer
  * group for all registry instances: each event is enqueued by one of them.
@@ -32,14 +32,19 @@ export class WebhookEventsMessageController implements OnModuleInit {
       {
         groupId: `${this.config.KAFKA_TOPIC_PREFIX}tenant-registry.webhooks`,
         topics: WEBHOOK_SOURCE_TOPICS.map((topic) => this.messaging.topic(topic)),
-        handler: (message) => this.enqueue(message),
+        // one statement per batch finds the few events some subscription wants
+        batchHandler: (messages) => this.enqueue(messages),
       },
       6,
     );
   }
 
-  private async enqueue(message: ConsumedMessage): Promise<void> {
-    const { tenantId, id, type, time } = message.attributes;
-    await this.db.queue.enqueue(tenantId, { id, type, data: message.value, occurredAt: time });
+  private async enqueue(messages: readonly ConsumedMessage[]): Promise<void> {
+    await this.db.queue.enqueueAll(
+      messages.map(({ attributes: { tenantId, id, type, time }, value }) => ({
+        tenantId,
+        event: { id, type, data: value, occurredAt: time },
+      })),
+    );
   }
 }

@@ -43,6 +43,12 @@ export interface CommonSubscriptionOptions {
   readonly fromBeginning?: boolean;
   /** Keys handled at once within one batch (batch mode: once a batch is handled one by one). Default 32. */
   readonly concurrency?: number;
+  /**
+   * Partitions whose batches are handled at once; default 3. A handler that gathers concurrent
+   * work into one transaction (the command service's group commit) wants all of its partitions at
+   * once, so that one fetch makes one group rather than one per slice of partitions.
+   */
+  readonly partitionsConcurrently?: number;
   /** Attempts before a failing message is dead-lettered (batch mode: also of a batch). Default 3. */
   readonly maxAttempts?: number;
   readonly retryBackoffMs?: number;
@@ -140,7 +146,7 @@ export class Subscription {
       // committed by eachBatch, at most once per interval, and by stop()
       autoCommit: false,
       autoCommitInterval: this.options.commitIntervalMs ?? 1_000,
-      partitionsConsumedConcurrently: 3,
+      partitionsConsumedConcurrently: this.options.partitionsConcurrently ?? 3,
       eachBatch: (payload) => this.eachBatch(payload),
     });
     await joined;

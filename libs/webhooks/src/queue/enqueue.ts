@@ -35,6 +35,26 @@ export async function anySubscriptionWants(
 }
 
 /**
+ * Which of many events any active subscription wants, in one statement: their indexes in `events`.
+ * The batch form of {@link anySubscriptionWants}, for a consumer that reads events by the batch.
+ */
+export async function subscribedAmong(
+  client: Queryable,
+  s: string,
+  events: readonly { readonly tenantId: string; readonly type: string }[],
+): Promise<Set<number>> {
+  if (events.length === 0) return new Set();
+  const { rows } = await client.query<{ ord: string }>(
+    `select w.ord from unnest($1::uuid[], $2::text[]) with ordinality as w (tenant_id, type, ord)
+      where exists (select 1 from ${s}.subscriptions sub
+                     where sub.tenant_id = w.tenant_id and sub.disabled_at is null
+                       and (w.type = any(sub.event_types) or '*' = any(sub.event_types)))`,
+    [events.map((event) => event.tenantId), events.map((event) => event.type)],
+  );
+  return new Set(rows.map((row) => Number(row.ord) - 1));
+}
+
+/**
  * Creates the event's deliveries; must run inside a transaction (`client`). `s` is the quoted schema.
  *
  * 1. Lock the tenant's active subscriptions that match the type, in id order so that concurrent

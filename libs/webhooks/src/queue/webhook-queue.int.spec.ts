@@ -54,6 +54,30 @@ describe('WebhookQueue on PostgreSQL', () => {
     });
   });
 
+  it('enqueues a batch of events of several tenants: only what a subscription of the same tenant wants, once', async () => {
+    const [a, b] = [randomUUID(), randomUUID()];
+    const suspended = await subscriptions.create(a, { url, events: ['tenant.suspended'] });
+    const everything = await subscriptions.create(a, { url, events: ['*'] });
+    const first = event('tenant.suspended');
+    const second = event('tenant.resumed');
+    const batch = [
+      { tenantId: a, event: first },
+      { tenantId: b, event: event('tenant.suspended') }, // b subscribed to nothing
+      { tenantId: a, event: second },
+    ];
+
+    const created = await queue.enqueueAll(batch);
+    const again = await queue.enqueueAll(batch);
+
+    expect(created.map((d) => [d.subscriptionId, d.sequence])).toEqual([
+      ...[suspended.id, everything.id].sort().map((id) => [id, 1]),
+      [everything.id, 2],
+    ]);
+    expect(again).toEqual([]);
+    expect(await queue.listDeliveries(b)).toEqual([]);
+    expect(await sequencesOf(a, everything.id)).toEqual([1, 2]);
+  });
+
   it('answers an event nobody wants with one statement, no transaction', async () => {
     const tenant = randomUUID();
     await subscriptions.create(tenant, { url, events: ['tenant.resumed'] });

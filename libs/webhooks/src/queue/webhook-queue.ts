@@ -20,7 +20,7 @@ import type {
   WebhookDelivery,
   WebhookEvent,
 } from '../webhook.types';
-import { anySubscriptionWants, enqueueIn } from './enqueue';
+import { anySubscriptionWants, enqueueIn, subscribedAmong } from './enqueue';
 
 export interface WebhookQueueOptions extends WebhookStoreOptions {
   /** Requeues are logged here (and in the `requeues` table). */
@@ -77,6 +77,37 @@ export class WebhookQueue {
     options: { client?: Queryable } = {},
   ): Promise<EnqueuedDelivery[]> {
     return this.enqueueTo('active', tenantId, event, options);
+  }
+
+  /**
+   * {@link enqueue} for many events of possibly several tenants, in order: one statement finds the
+   * events some subscription wants (most have none), and each of those is enqueued as `enqueue`
+   * does. Returns the deliveries created.
+   */
+  async enqueueAll(
+    events: readonly { readonly tenantId: string; readonly event: WebhookEvent }[],
+  ): Promise<EnqueuedDelivery[]> {
+    for (const { tenantId, event } of events) {
+      assertTenantId(tenantId);
+      checkEvent(event);
+    }
+    const wanted = await subscribedAmong(
+      this.pool,
+      this.s,
+      events.map(({ tenantId, event }) => ({ tenantId, type: event.type })),
+    );
+    const created: EnqueuedDelivery[] = [];
+    for (const [index, { tenantId, event }] of events.entries()) {
+      if (!wanted.has(index)) continue;
+      const occurredAt = checkEvent(event);
+      const now = this.clock.now();
+      created.push(
+        ...(await inTransaction(this.pool, (client) =>
+          enqueueIn(client, this.s, tenantId, event, occurredAt, now, 'active'),
+        )),
+      );
+    }
+    return created;
   }
 
   /**
