@@ -1,6 +1,6 @@
 import { isUuid } from '@platform/contracts';
 import type { NewAuditRecord } from './audit-record';
-import { canonicalJson } from './canonical-json';
+import { assertJsonValue } from './canonical-json';
 import type { AuditRecordContent } from './hashing';
 
 // Checks and normalisation of what callers hand to the log. Each throws a TypeError. The bounds are
@@ -19,8 +19,8 @@ export function toTenantId(tenantId: unknown): string {
 
 export function toAuditRecordContent(record: NewAuditRecord, now: () => Date): AuditRecordContent {
   // Refuses anything JSON cannot represent before it reaches the hash or the database.
-  canonicalJson(record.previousState);
-  canonicalJson(record.newState);
+  assertJsonValue(record.previousState);
+  assertJsonValue(record.newState);
   if (typeof record.action !== 'string' || !ACTION_PATTERN.test(record.action)) {
     throw new TypeError(`action must be dotted like 'tenant.suspend'; got ${JSON.stringify(record.action)}`);
   }

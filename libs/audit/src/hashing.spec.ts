@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type AuditRecord, GENESIS_HASH } from './audit-record';
 import { canonicalJson } from './canonical-json';
-import { auditHash } from './hashing';
+import { auditHash, hashedFields, serializeStates } from './hashing';
 import { TENANT_A, buildChain } from './testing/chain-fixtures';
 
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
@@ -74,5 +74,21 @@ describe('auditHash', () => {
     const listed = { ...record, verified: true, newState: { tags: ['a', 'b'], step: 1, plan: 'standard' } };
 
     expect(auditHash(listed)).toBe(record.hash);
+  });
+});
+
+describe('auditHash composed around serialised states', () => {
+  const [base] = buildChain(TENANT_A, 1) as [AuditRecord];
+
+  it.each<[string, Partial<AuditRecord>]>([
+    ['null states', { previousState: null, newState: null }],
+    ['quotes, backslashes, controls and separators', { actor: 'a"b\\c\n\u2028', target: 'ü/🙂' }],
+    ['nested states with unordered keys', { newState: { z: [1, { b: 2, a: [null, 'x'] }], a: -0.5 } }],
+    ['a large sequence', { sequence: 9_007_199_254_740_991 }],
+  ])('is the hash of the canonical JSON of the eleven fields: %s', (_name, change) => {
+    const { hash: _hash, ...unsealed } = { ...base, ...change };
+
+    expect(auditHash(unsealed)).toBe(sha256(canonicalJson(hashedFields(unsealed))));
+    expect(auditHash(unsealed, serializeStates(unsealed))).toBe(auditHash(unsealed));
   });
 });

@@ -10,7 +10,7 @@ import {
   type VerifiedAuditRecord,
 } from '../audit-record';
 import { toAuditRecordContent, toTenantId } from '../guards';
-import { type AuditRecordContent, type ChainHead, sealRecord } from '../hashing';
+import { type AuditRecordContent, type ChainHead, sealRecord, serializeStates } from '../hashing';
 import { ChainVerifier, markVerified } from '../verify';
 import { RECORD_COLUMNS, type RecordRow, toAuditRecord, toInsertValues, toSafeInteger } from './row-mapping';
 import {
@@ -164,8 +164,9 @@ export class AuditLog {
     for (const tenant of [...new Set(contents.map((content) => content.tenantId))].sort()) {
       heads.set(tenant, await this.lockChainHead(executor, tenant));
     }
-    const sealed = contents.map((content) => {
-      const record = sealRecord(heads.get(content.tenantId) ?? null, content);
+    const states = contents.map(serializeStates);
+    const sealed = contents.map((content, i) => {
+      const record = sealRecord(heads.get(content.tenantId) ?? null, content, states[i]);
       heads.set(content.tenantId, { sequence: record.sequence, hash: record.hash });
       return record;
     });
@@ -177,7 +178,7 @@ export class AuditLog {
       );
       await executor.query(
         `insert into "${this.schema}".records (${RECORD_COLUMNS}) values ${rows.join(', ')}`,
-        chunk.flatMap(toInsertValues),
+        chunk.flatMap((record, i) => toInsertValues(record, states[start + i])),
       );
     }
     return sealed;
@@ -343,12 +344,13 @@ export class AuditLog {
   }
 
   private async appendIn(client: ClientBase, content: AuditRecordContent): Promise<AuditRecord> {
+    const states = serializeStates(content);
     const head = await this.lockChainHead(client, content.tenantId);
-    const record = sealRecord(head, content);
+    const record = sealRecord(head, content, states);
     await client.query(
       `insert into "${this.schema}".records (${RECORD_COLUMNS})
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-      toInsertValues(record),
+      toInsertValues(record, states),
     );
     return record;
   }

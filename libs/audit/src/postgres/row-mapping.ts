@@ -1,5 +1,6 @@
 import type { AuditRecord, JsonValue } from '../audit-record';
 import { canonicalJson } from '../canonical-json';
+import type { SerializedStates } from '../hashing';
 
 /** A row of `records` as node-postgres returns it (bigint as text, jsonb parsed, timestamptz as Date). */
 export interface RecordRow {
@@ -45,16 +46,20 @@ export function toAuditRecord(row: RecordRow): AuditRecord {
   };
 }
 
-/** Parameters of the insert, in RECORD_COLUMNS order. JSON goes as text: pg would turn arrays into SQL arrays. */
-export function toInsertValues(record: AuditRecord): unknown[] {
+/**
+ * Parameters of the insert, in RECORD_COLUMNS order. JSON goes as text: pg would turn arrays into SQL
+ * arrays. A JSON null is stored as SQL NULL; both read back as null, so the hash is unaffected.
+ * `states`: the states' canonical JSON when the caller has it already.
+ */
+export function toInsertValues(record: AuditRecord, states?: SerializedStates): unknown[] {
   return [
     record.tenantId,
     record.sequence,
     record.actor,
     record.action,
     record.target,
-    toJsonb(record.previousState),
-    toJsonb(record.newState),
+    record.previousState === null ? null : (states?.previous ?? canonicalJson(record.previousState)),
+    record.newState === null ? null : (states?.next ?? canonicalJson(record.newState)),
     record.requestId,
     record.correlationId,
     record.occurredAt,
@@ -62,6 +67,3 @@ export function toInsertValues(record: AuditRecord): unknown[] {
     record.hash,
   ];
 }
-
-// A JSON null is stored as SQL NULL; both read back as null, so the hash is unaffected.
-const toJsonb = (value: JsonValue): string | null => (value === null ? null : canonicalJson(value));
