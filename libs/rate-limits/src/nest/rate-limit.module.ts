@@ -40,7 +40,7 @@ class RateLimiterLifecycle implements OnApplicationShutdown {
 
 /**
  * Per-tenant rate limits by plan on a service's tenant routes ({@link TenantRateLimitInterceptor}),
- * with budgets in PostgreSQL that all instances share. Needs the tenant directory of
+ * with budgets in PostgreSQL that all instances share, spent from leases in memory (ADR 0014). Needs the tenant directory of
  * `ServiceKitModule` (`tenancy`). Every plan's limits are checked at start.
  *
  * @example
