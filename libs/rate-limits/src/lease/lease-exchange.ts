@@ -31,7 +31,10 @@ export interface LeaseGrant {
  * The shared side of the leases: one atomic exchange per call, shared by every instance.
  *
  * @example
- * const grant = await store.exchange({ key: 'tenant:t1', policy, ask: 51, returned: 0, returnedExpire: undefined, now: Date.now() });
+ * const grant = await store.exchange({
+ *   key: 'tenant:t1', policy, ask: 51, returned: 0, returnedExpire: undefined, now: Date.now(),
+ * });
+ * // { granted: 51, totalGranted: 51, expire: <now + the policy's window> }
  */
 export interface LeaseStore {
   exchange(request: LeaseExchange): Promise<LeaseGrant>;

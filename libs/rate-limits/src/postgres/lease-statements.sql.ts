@@ -18,7 +18,8 @@ export function leaseExchangeSql(schema: string): string {
   return `
 with async_commit as materialized (select set_config('synchronous_commit', 'off', true))
 insert into "${schema}".${WINDOWS_TABLE} as w (key, expire, granted, last_grant)
-select $1::varchar, $5::bigint + $4::bigint, least($2::int, $3::int), least($2::int, $3::int) from async_commit
+select $1::varchar, $5::bigint + $4::bigint, least($2::int, $3::int), least($2::int, $3::int)
+from async_commit
 on conflict (key) do update set
   expire = case when ${ended} then excluded.expire else w.expire end,
   granted = case when ${ended} then excluded.granted else ${kept} + ${grant} end,
