@@ -5,8 +5,8 @@ import { createActiveTenant as createTenantActive } from './tenants';
 import { startPlatform, stopCleanly, type Platform } from './platform.fixture';
 
 /**
- * Per-tenant rate limits by plan (contract section 3, ADR 0008) with two gateways: the budget of a
- * tenant is one, wherever its requests land. The `free` plan allows 10 requests per 2 s.
+ * Per-tenant rate limits by plan (contract section 3, ADRs 0008 and 0014) with two gateways: the
+ * budget of a tenant is one, wherever its requests land. The `free` plan allows 10 requests per 2 s.
  */
 describe('rate limits: per tenant, by plan, one budget across gateways', () => {
   let platform: Platform;
@@ -97,7 +97,9 @@ describe('rate limits: per tenant, by plan, one budget across gateways', () => {
       { what: 'a fresh window', timeoutMs: 10_000, intervalMs: 100 },
     );
 
-    // 30 reads at once, half through each gateway: the window has 9 left, for both together.
+    // 30 reads at once, half through each gateway: the window has 9 left, for both together. Exactly
+    // 9 even with leases (ADR 0014): never more than the quota, and the only budget refused early is a
+    // lease a gateway holds unused, which cannot happen while each gateway has more requests than that.
     const flood = await Promise.all(
       Array.from({ length: 30 }, async (_, i) => {
         const gateway = gateways[i % 2]!;

@@ -40,8 +40,9 @@ class RateLimiterLifecycle implements OnApplicationShutdown {
 
 /**
  * Per-tenant rate limits by plan on a service's tenant routes ({@link TenantRateLimitInterceptor}),
- * with budgets in PostgreSQL that all instances share. Needs the tenant directory of
- * `ServiceKitModule` (`tenancy`). Every plan's limits are checked at start.
+ * with budgets in PostgreSQL that all instances share, spent from leases in memory (ADR 0014).
+ * Needs the tenant directory of `ServiceKitModule` (`tenancy`). Every plan's limits are checked at
+ * start.
  *
  * @example
  * ```ts

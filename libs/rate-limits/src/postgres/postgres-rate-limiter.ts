@@ -1,69 +1,44 @@
 import { Pool } from 'pg';
-import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
-import { counter, type Logger } from '@platform/observability';
+import type { Logger } from '@platform/observability';
+import { migrateUnderLock } from '@platform/postgres-kit';
+import { LeasedRateLimiter } from '../lease/leased-rate-limiter';
 import type { RateLimitPolicy } from '../rate-limit-policy';
 import type { RateLimitDecision, RateLimiter } from '../rate-limiter';
+import { PostgresLeaseStore } from './postgres-lease-store';
 import {
   assertRateLimitSchemaName,
-  BUDGETS_TABLE,
   DEFAULT_RATE_LIMIT_SCHEMA,
   rateLimitMigrationLockKey,
   rateLimitSchemaDdl,
 } from './rate-limit-schema.sql';
-import { migrateUnderLock } from '@platform/postgres-kit';
 
 export interface PostgresRateLimiterConfig {
   readonly connectionString: string;
   /** Schema of the budgets table; default `rate_limits`. */
   readonly schema?: string;
-  /** Default 4: one short upsert per limited request. */
+  /** Default 4: lease statements are a few per second per active tenant. */
   readonly poolSize?: number;
   /** How long a PostgreSQL call may take before the in-memory insurance answers; default 500 ms. */
   readonly timeoutMs?: number;
   /** How often to retry creating the table when PostgreSQL was down at start; default 5 s. */
   readonly migrationRetryMs?: number;
+  /** After a failed lease statement, decide from memory for this long before asking again; default 1 s. */
+  readonly storeRetryMs?: number;
   readonly logger?: Logger;
 }
 
 const MIGRATION_TIMEOUT_MS = 10_000;
-
-const decisions = counter('rate_limit_decisions_total', 'Rate-limited requests, by policy and outcome', [
-  'policy',
-  'outcome',
-]);
-const fallbacks = counter(
-  'rate_limit_store_fallbacks_total',
-  'Requests counted by the in-memory insurance limiter because PostgreSQL failed or was not ready',
-  ['policy'],
-);
-
-/** Counts in this process only; answers while PostgreSQL does not (and says so in a metric). */
-class InsuranceLimiter extends RateLimiterMemory {
-  constructor(
-    private readonly policyName: string,
-    points: number,
-    duration: number,
-  ) {
-    super({ keyPrefix: 'tenant', points, duration });
-  }
-
-  override consume(key: string | number, points?: number, options?: Record<string, unknown>) {
-    fallbacks.inc({ policy: this.policyName });
-    return super.consume(key, points, options);
-  }
-}
-
-interface PolicyLimiters {
-  readonly insurance: InsuranceLimiter;
-  store?: RateLimiterPostgres;
-}
+const CLEANUP_EVERY_MS = 5 * 60_000;
 
 /**
- * {@link RateLimiter} on PostgreSQL with rate-limiter-flexible (ADR 0008): a fixed window per key,
- * counted by one atomic upsert in `<schema>.budgets`, so every instance on the same database shares
- * a tenant's budget. Once a key has spent its quota, this process refuses it from memory until the
- * window ends, without asking PostgreSQL. When PostgreSQL fails or is slow (`timeoutMs`), an
- * in-memory limiter with the same policy answers: each instance then enforces the quota on its own.
+ * {@link RateLimiter} whose budgets live in PostgreSQL and are spent from memory (ADR 0014 on ADR
+ * 0008): each instance leases a block of a tenant's window from the shared row in
+ * `<schema>.budget_windows` and decides from it; a request waits for PostgreSQL only when the
+ * instance's lease is spent and the window may have more. Every instance on the same database
+ * shares a tenant's budget: a tenant gets at most its quota per window, and may be refused early by
+ * at most one lease per other instance (`leaseSizing`: 5 % of the quota). When PostgreSQL fails or is
+ * slow (`timeoutMs`), a per-instance in-memory window answers, and PostgreSQL is asked again after
+ * `storeRetryMs`.
  *
  * @example
  * const limiter = await PostgresRateLimiter.create({ connectionString: process.env.DATABASE_URL! });
@@ -71,17 +46,25 @@ interface PolicyLimiters {
  * await limiter.close();
  */
 export class PostgresRateLimiter implements RateLimiter {
-  private readonly byPolicy = new Map<string, PolicyLimiters>();
-  private readonly schema: string;
-  private migrated = false;
+  private readonly store: PostgresLeaseStore;
+  private readonly leases: LeasedRateLimiter;
   private closed = false;
   private retry: NodeJS.Timeout | undefined;
+  private readonly cleanup: NodeJS.Timeout;
 
   private constructor(
     private readonly pool: Pool,
+    private readonly schema: string,
     private readonly config: PostgresRateLimiterConfig,
   ) {
-    this.schema = assertRateLimitSchemaName(config.schema ?? DEFAULT_RATE_LIMIT_SCHEMA);
+    this.store = new PostgresLeaseStore(pool, schema);
+    this.leases = new LeasedRateLimiter({
+      store: this.store,
+      ...(config.storeRetryMs !== undefined && { storeRetryMs: config.storeRetryMs }),
+      ...(config.logger && { logger: config.logger }),
+    });
+    this.cleanup = setInterval(() => void this.deleteEndedWindows(), CLEANUP_EVERY_MS);
+    this.cleanup.unref();
   }
 
   /**
@@ -98,60 +81,45 @@ export class PostgresRateLimiter implements RateLimiter {
     });
     // an idle connection that fails is replaced on the next query; without a listener it would crash
     pool.on('error', () => undefined);
-    const limiter = new PostgresRateLimiter(pool, config);
+    const schema = assertRateLimitSchemaName(config.schema ?? DEFAULT_RATE_LIMIT_SCHEMA);
+    const limiter = new PostgresRateLimiter(pool, schema, config);
     await limiter.migrateOrRetry();
     return limiter;
   }
 
-  async consume(key: string, policy: RateLimitPolicy): Promise<RateLimitDecision> {
-    const limiters = this.limitersFor(policy);
-    try {
-      const result = await (limiters.store ?? limiters.insurance).consume(key);
-      decisions.inc({ policy: policy.name, outcome: 'allowed' });
-      return { allowed: true, remaining: result.remainingPoints, resetMs: result.msBeforeNext };
-    } catch (refusal) {
-      if (!(refusal instanceof RateLimiterRes)) throw refusal;
-      decisions.inc({ policy: policy.name, outcome: 'limited' });
-      return { allowed: false, remaining: 0, resetMs: refusal.msBeforeNext };
-    }
+  consume(key: string, policy: RateLimitPolicy): Promise<RateLimitDecision> {
+    return this.leases.consume(`tenant:${key}`, policy);
   }
 
+  /** Gives unused leases back, then ends the pool. */
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.retry);
+    clearInterval(this.cleanup);
+    await this.leases.close();
     await this.pool.end();
   }
 
-  /** One pair of limiters per distinct policy: a plan change picks another pair, same key. */
-  private limitersFor(policy: RateLimitPolicy): PolicyLimiters {
-    const id = `${policy.name}:${policy.quota}:${policy.windowSeconds}`;
-    let limiters = this.byPolicy.get(id);
-    if (!limiters) {
-      limiters = { insurance: new InsuranceLimiter(policy.name, policy.quota, policy.windowSeconds) };
-      this.byPolicy.set(id, limiters);
+  private async deleteEndedWindows(): Promise<void> {
+    try {
+      await this.store.deleteEndedWindows(Date.now());
+    } catch (error) {
+      this.config.logger?.warn({ err: error }, 'rate limits: could not delete ended windows');
     }
-    if (!limiters.store && this.migrated) {
-      limiters.store = new RateLimiterPostgres({
-        storeClient: this.pool,
-        storeType: 'pool',
-        schemaName: this.schema,
-        tableName: BUDGETS_TABLE,
-        tableCreated: true,
-        keyPrefix: 'tenant',
-        points: policy.quota,
-        duration: policy.windowSeconds,
-        // Spent: refuse from memory until the window ends, PostgreSQL is not asked again.
-        inMemoryBlockOnConsumed: policy.quota,
-        insuranceLimiter: limiters.insurance,
-      });
-    }
-    return limiters;
   }
 
   private async migrateOrRetry(): Promise<void> {
     try {
-      await this.migrate();
-      this.migrated = true;
+      await migrateUnderLock(
+        this.pool,
+        rateLimitMigrationLockKey(this.schema),
+        rateLimitSchemaDdl(this.schema),
+        {
+          // Waiting for another instance's migration may take longer than a request's timeout.
+          queryTimeoutMs: MIGRATION_TIMEOUT_MS,
+        },
+      );
+      this.store.markReady();
     } catch (error) {
       if (this.closed) return;
       const retryMs = this.config.migrationRetryMs ?? 5_000;
@@ -162,18 +130,5 @@ export class PostgresRateLimiter implements RateLimiter {
       this.retry = setTimeout(() => void this.migrateOrRetry(), retryMs);
       this.retry.unref();
     }
-  }
-
-  /** Creates the schema and table if missing. Idempotent; safe from several instances at once. */
-  private async migrate(): Promise<void> {
-    // Waiting for another instance's migration may take longer than a request's timeout.
-    await migrateUnderLock(
-      this.pool,
-      rateLimitMigrationLockKey(this.schema),
-      rateLimitSchemaDdl(this.schema),
-      {
-        queryTimeoutMs: MIGRATION_TIMEOUT_MS,
-      },
-    );
   }
 }

@@ -1,8 +1,12 @@
 /** Default PostgreSQL schema of the shared budgets. */
 export const DEFAULT_RATE_LIMIT_SCHEMA = 'rate_limits';
 
-/** The table rate-limiter-flexible's `RateLimiterPostgres` reads and writes (its own layout). */
-export const BUDGETS_TABLE = 'budgets';
+/**
+ * One row per key (`tenant:<id>`): the tenant's current window and the budget leased out of it
+ * (ADR 0014). Replaces `budgets`, the table of rate-limiter-flexible (ADR 0008), which is no longer
+ * read or written.
+ */
+export const WINDOWS_TABLE = 'budget_windows';
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -16,17 +20,19 @@ export function assertRateLimitSchemaName(schema: string): string {
 }
 
 /**
- * Idempotent DDL. One row per key (`tenant:<id>`): points spent in the current window and when it
- * ends (`expire`, epoch ms). The columns are the ones `RateLimiterPostgres` would create itself; we
- * create them here, under a lock, so that several instances starting at once do not race.
+ * Idempotent DDL. `expire` is when the window ends (epoch ms, from the clock of the instance that
+ * opened it), `granted` the budget leased to instances in it, `last_grant` what the latest statement
+ * granted (its `returning`). The row is only ever updated in place, never its key: a low fill factor
+ * leaves room on the page for HOT updates.
  */
 export const rateLimitSchemaDdl = (schema: string): string => `
 create schema if not exists "${schema}";
-create table if not exists "${schema}".${BUDGETS_TABLE} (
+create table if not exists "${schema}".${WINDOWS_TABLE} (
   key varchar(255) primary key,
-  points integer not null default 0,
-  expire bigint
-);
+  expire bigint not null,
+  granted integer not null,
+  last_grant integer not null
+) with (fillfactor = 50);
 `;
 
 /** Key of the transaction lock that serialises concurrent migrations of one schema. */
