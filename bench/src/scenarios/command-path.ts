@@ -98,6 +98,8 @@ export async function commandPathScenarios(
       processes: byPid([peerService]),
       headers: (t) => ({ 'x-tenant-id': tenants[t]! }),
     };
+    // until every service has heard of every tenant's activation (tenants.lifecycle)
+    for (let t = 0; t < READ_TENANTS; t += 1) await untilAccepted(agent, ours, t);
     const rows: Row[] = [];
     const seconds = settings.seconds;
 
@@ -338,6 +340,17 @@ async function createOrder(agent: Agent, side: Side, tenant: number): Promise<st
   const text = await response.body.text();
   if (response.statusCode !== 201) throw new Error(`POST /v1/orders: ${response.statusCode} ${text}`);
   return (JSON.parse(text) as { orderId: string }).orderId;
+}
+
+async function untilAccepted(agent: Agent, side: Side, tenant: number): Promise<void> {
+  for (const deadline = now() + 30_000; ; await sleep(100)) {
+    try {
+      await createOrder(agent, side, tenant);
+      return;
+    } catch (error) {
+      if (now() > deadline) throw error;
+    }
+  }
 }
 
 async function addItem(
