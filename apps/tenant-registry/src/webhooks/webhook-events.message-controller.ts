@@ -34,6 +34,8 @@ export class WebhookEventsMessageController implements OnModuleInit {
         topics: WEBHOOK_SOURCE_TOPICS.map((topic) => this.messaging.topic(topic)),
         // one statement per batch finds the few events some subscription wants
         batchHandler: (messages) => this.enqueue(messages),
+        // a webhook may leave a moment later; the batch (one statement) is what costs
+        fetch: { minBytes: 128 * 1024, maxWaitMs: 100 },
       },
       6,
     );

@@ -49,6 +49,12 @@ export interface CommonSubscriptionOptions {
    * once, so that one fetch makes one group rather than one per slice of partitions.
    */
   readonly partitionsConcurrently?: number;
+  /**
+   * How the broker answers a fetch: once `minBytes` are there (default 1: at once) or after
+   * `maxWaitMs`, whichever comes first. A consumer whose cost is per batch (a transaction) and that
+   * can wait a little (a projection, webhooks) asks for more bytes: fuller batches, fewer fetches.
+   */
+  readonly fetch?: { readonly minBytes?: number; readonly maxWaitMs?: number };
   /** Attempts before a failing message is dead-lettered (batch mode: also of a batch). Default 3. */
   readonly maxAttempts?: number;
   readonly retryBackoffMs?: number;
@@ -118,7 +124,8 @@ export class Subscription {
       groupId: this.options.groupId,
       sessionTimeout: 30_000,
       heartbeatInterval: 3_000,
-      maxWaitTimeInMs: 250,
+      maxWaitTimeInMs: this.options.fetch?.maxWaitMs ?? 250,
+      ...(this.options.fetch?.minBytes !== undefined && { minBytes: this.options.fetch.minBytes }),
       allowAutoTopicCreation: false,
     });
     this.consumer = consumer;
