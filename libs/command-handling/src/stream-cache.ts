@@ -1,9 +1,20 @@
 /**
+ * What a command answered, found again when the same command (same id) comes back: the usual
+ * answer type of {@link LoadedAggregate.answers}.
+ */
+export interface EarlierAnswer {
+  /** The stream's version after the command's last event. */
+  readonly version: number;
+  /** The global position of that event. */
+  readonly position: number;
+}
+
+/**
  * An aggregate as read from its stream: its `version` (the number of events), its folded `state`
  * and, when the aggregate keeps them, what each command that wrote the stream answered, by command
  * id (so that a repeated command is answered as before instead of being carried out twice).
  */
-export interface LoadedAggregate<S, A = unknown> {
+export interface LoadedAggregate<S, A = EarlierAnswer> {
   readonly version: number;
   readonly state: S;
   readonly answers?: ReadonlyMap<string, A>;
@@ -23,7 +34,7 @@ export interface CachedAggregate<S, A> {
  * the append's expected version fails and the handler forgets the entry and reads the stream. A
  * refusal is never decided from a cached state alone: the handler reads the stream first.
  */
-export class StreamCache<S, A = unknown> {
+export class StreamCache<S, A = EarlierAnswer> {
   private readonly entries = new Map<string, LoadedAggregate<S, A>>();
 
   constructor(readonly capacity = 10_000) {}

@@ -5,7 +5,7 @@ import type { Logger } from '@platform/observability';
 import type { UsageCounters } from '@platform/quotas';
 import type { AuditedAppend, AuditedAppendOutcome, AuditedAppendRequest } from './audited-append.port';
 import { admit } from './admission';
-import type { Refusal } from './refusal';
+import type { Refusal } from '@platform/command-handling';
 
 /**
  * {@link AuditedAppend} for a store that cannot join a PostgreSQL transaction (EventStoreDB): the
