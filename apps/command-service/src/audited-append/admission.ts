@@ -1,7 +1,7 @@
 import type { ClientBase } from 'pg';
 import { STORAGE_BYTES_METRIC, type UsageCounters } from '@platform/quotas';
-import type { AuditedAppendRequest } from './audited-append.port';
 import type { Refusal } from '@platform/command-handling';
+import type { AuditedAppendRequest } from './audited-append.port';
 import { quotaExceeded, storageQuotaExceeded } from './quota-refusals';
 
 /**
