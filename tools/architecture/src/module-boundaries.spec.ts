@@ -42,6 +42,19 @@ describe('module boundaries (type x scope)', () => {
     );
   }, 60_000);
 
+  it('keep the shared command pipeline free of infrastructure (type:domain, scope:shared)', async () => {
+    const errors = await boundaryErrors('libs/command-handling/lint-fixtures/illegal-imports.ts');
+    expect(errors).toHaveLength(2);
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/"type:domain" is not allowed to import "pg"/),
+        expect.stringMatching(
+          /"type:domain" can only depend on libs tagged with "type:domain", "type:contracts", "type:util"/,
+        ),
+      ]),
+    );
+  }, 60_000);
+
   it('reject an import across service scopes', async () => {
     const errors = await boundaryErrors('apps/gateway/lint-fixtures/illegal-scope.ts');
     expect(errors).toEqual([

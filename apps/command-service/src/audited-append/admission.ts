@@ -1,7 +1,8 @@
 import type { ClientBase } from 'pg';
 import { STORAGE_BYTES_METRIC, type UsageCounters } from '@platform/quotas';
+import type { Refusal } from '@platform/command-handling';
 import type { AuditedAppendRequest } from './audited-append.port';
-import { quotaExceeded, storageQuotaExceeded, type Refusal } from './refusal';
+import { quotaExceeded, storageQuotaExceeded } from './quota-refusals';
 
 /**
  * What a change must pass before it is written, in the transaction that records it: the tenant's

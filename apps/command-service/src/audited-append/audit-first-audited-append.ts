@@ -3,9 +3,9 @@ import type { AuditEntry, AuditLog } from '@platform/audit';
 import { WrongExpectedVersionError, type EventStore } from '@platform/event-store';
 import type { Logger } from '@platform/observability';
 import type { UsageCounters } from '@platform/quotas';
+import type { Refusal } from '@platform/command-handling';
 import type { AuditedAppend, AuditedAppendOutcome, AuditedAppendRequest } from './audited-append.port';
 import { admit } from './admission';
-import type { Refusal } from './refusal';
 
 /**
  * {@link AuditedAppend} for a store that cannot join a PostgreSQL transaction (EventStoreDB): the

@@ -1,6 +1,6 @@
 import type { AuditEntry } from '@platform/audit';
 import type { AppendResult, ExpectedVersion, NewEvent } from '@platform/event-store';
-import type { Refusal } from './refusal';
+import type { Refusal } from '@platform/command-handling';
 
 /** Token of the {@link AuditedAppend} port. */
 export const AUDITED_APPEND = Symbol('AUDITED_APPEND');

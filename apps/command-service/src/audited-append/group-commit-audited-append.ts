@@ -4,8 +4,9 @@ import { WrongExpectedVersionError, type PostgresEventStore } from '@platform/ev
 import { counter, histogram } from '@platform/observability';
 import { inTransaction } from '@platform/postgres-kit';
 import { STORAGE_BYTES_METRIC, type UsageCounters } from '@platform/quotas';
+import type { Refusal } from '@platform/command-handling';
 import type { AuditedAppend, AuditedAppendOutcome, AuditedAppendRequest } from './audited-append.port';
-import { quotaExceeded, storageQuotaExceeded, type Refusal } from './refusal';
+import { quotaExceeded, storageQuotaExceeded } from './quota-refusals';
 
 /** A command's change waiting for the next group, or a refusal's record alone. */
 type Job =

@@ -7,7 +7,7 @@ import type {
   AuditedAppendRequest,
 } from '../audited-append/audited-append.port';
 import type { OrderState } from '@platform/orders-domain';
-import { StreamCache } from '../aggregates/stream-cache';
+import { StreamCache } from '@platform/command-handling';
 import { handleOrderCommand, type CommandMetadata } from './handle-order-command';
 
 // The application service with its ports faked in memory: what it hands to the AuditedAppend port

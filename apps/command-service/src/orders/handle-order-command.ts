@@ -1,8 +1,13 @@
 import {
-  ifMatchHolds,
+  handleCommand,
+  refusalProblem,
+  type EarlierAnswer,
+  type LoadedAggregate,
+  type StreamCache,
+} from '@platform/command-handling';
+import {
   messageDefinition,
   orderStreamName,
-  versionMismatchDetail,
   type EntityTagCondition,
   type OrderCommand,
   type OrderEvent,
@@ -15,12 +20,12 @@ import {
   type NewEvent,
   type RecordedEvent,
 } from '@platform/event-store';
-import { decide, evolve, initialState, type OrderState } from '@platform/orders-domain';
-import type { CachedStream, EarlierAnswer, StreamCache } from '../aggregates/stream-cache';
+import { evolve, initialState, orderDecider, type OrderState } from '@platform/orders-domain';
 import type { AuditedAppend } from '../audited-append/audited-append.port';
-import { refusalProblem, type Refusal } from '../audited-append/refusal';
+import { assertNever } from './assert-never';
 import { acceptedOrderEntry, refusedOrderEntry, type OrderAuditContext } from './order-audit';
-import { quotaChargeOf, type OrderLimits } from './order-quota';
+import type { OrderLimits } from './order-quota';
+import { orderUseCaseOf } from './order-use-cases';
 
 export interface CommandMetadata {
   readonly tenantId: string;
@@ -63,18 +68,17 @@ export type CommandOutcome =
     }
   | { readonly ok: false; readonly problem: ProblemData; readonly cause?: unknown };
 
-const MAX_CONFLICT_RETRIES = 3;
-
 /**
- * Load, decide, append: the application service of the Order aggregate. Every command leaves an
- * audit record on its tenant's chain (contract §8): an accepted one with its events, through the
- * {@link AuditedAppend} port, together with the quota unit it costs (`limits`); a refused one on
- * its own, changing nothing. A concurrent writer (wrong expected version) makes it re-read and
- * decide again, a few times at most. With an `If-Match` (`meta.ifMatch`) the precondition is
- * checked first, on every read: a stale version is refused (`versionMismatch`, 412, recorded like
- * any refusal). A concurrent change between read and append fails the append (its expected version
- * is the one checked); the re-read then finds a version `If-Match: "<version>"` no longer names: a
- * 412, not a silent retry. (`If-Match: *` still holds on the re-read: the order exists.)
+ * Load, decide, append: the application service of the Order aggregate, on the one command
+ * pipeline ({@link handleCommand}, ADR 0019). Every command leaves an audit record on its tenant's
+ * chain (contract §8): an accepted one with its events, through the {@link AuditedAppend} port,
+ * together with the quota unit it costs (`limits`); a refused one on its own, changing nothing. A
+ * concurrent writer (wrong expected version) makes it re-read and decide again, a few times at
+ * most. With an `If-Match` (`meta.ifMatch`) the precondition is checked first, on every read: a
+ * stale version is refused (`versionMismatch`, 412, recorded like any refusal). A concurrent change
+ * between read and append fails the append (its expected version is the one checked); the re-read
+ * then finds a version `If-Match: "<version>"` no longer names: a 412, not a silent retry.
+ * (`If-Match: *` still holds on the re-read: the order exists.)
  * A command whose events are already in the stream (same command id, `meta.causationId`) is not run
  * again: it answers what its first run answered, before any precondition is checked.
  *
@@ -88,74 +92,62 @@ export async function handleOrderCommand(
   meta: CommandMetadata,
   limits: OrderLimits,
 ): Promise<CommandOutcome> {
+  const { tenantId } = meta;
   const stream = orderStreamName(command.data.orderId);
-  const { cache } = ports;
-  let conflicts = 0;
-  let fresh = cache === undefined;
-  for (;;) {
-    const cached = fresh ? undefined : cache?.get(meta.tenantId, stream);
-    const loaded = cached ?? (await readOrder(ports.store, meta.tenantId, stream));
-    if (cached === undefined) cache?.set(meta.tenantId, stream, loaded);
-    const fromCache = cached !== undefined;
-    const { state, version } = loaded;
-    const occurredAt = meta.now();
-    const audit: OrderAuditContext = {
-      actor: meta.actor,
-      requestId: meta.causationId,
-      correlationId: meta.correlationId,
-      occurredAt,
-    };
-    // This very command was carried out before (Kafka redelivered it, or the gateway retried a
-    // timed-out request under the same Idempotency-Key): answer as then, change nothing.
-    const earlier = loaded.answers.get(meta.causationId);
-    if (earlier !== undefined) return { ok: true, orderId: command.data.orderId, ...earlier };
-    let refusal: Refusal | undefined;
-    if (meta.ifMatch !== undefined && !ifMatchHolds(meta.ifMatch, version)) {
-      refusal = versionMismatch(meta.ifMatch, version);
-    }
-    const decision = refusal === undefined ? decide(command, state) : undefined;
-    if (decision !== undefined && !decision.ok) refusal = decision.rejection;
-    if (refusal !== undefined || decision === undefined || !decision.ok) {
-      if (fromCache) {
-        fresh = true; // refuse only on what the stream says
-        continue;
+  const useCase = orderUseCaseOf(command);
+  const auditContext = (occurredAt: string): OrderAuditContext => ({
+    actor: meta.actor,
+    requestId: meta.causationId,
+    correlationId: meta.correlationId,
+    occurredAt,
+  });
+  const result = await handleCommand<OrderCommand, OrderEvent, OrderState, EarlierAnswer>({
+    command,
+    decider: orderDecider,
+    subject: 'the order',
+    commandId: meta.causationId,
+    ...(meta.ifMatch !== undefined && { ifMatch: meta.ifMatch }),
+    ...(ports.cache !== undefined && { cache: ports.cache.slot(tenantId, stream) }),
+    load: () => readOrder(ports.store, tenantId, stream),
+    append: async ({ before, version, events, after }) => {
+      const occurredAt = meta.now();
+      const audit = auditContext(occurredAt);
+      const quota = useCase.quotaCharge(limits, new Date(occurredAt));
+      try {
+        const outcome = await ports.audited.append({
+          tenantId,
+          streamName: stream,
+          events: toNewEvents(events, meta, occurredAt),
+          // The version the precondition (if any) was checked against: the append holds it.
+          expectedVersion: version === 0 ? 'no-stream' : version,
+          record: acceptedOrderEntry(command, before, after, audit),
+          refusedRecord: (refused) => refusedOrderEntry(command, before, refused, audit),
+          ...(quota && { quota }),
+          storageLimitBytes: limits.maxStorageBytes,
+        });
+        if (!outcome.ok) return { outcome: 'refused', refusal: outcome.refusal, recorded: true };
+        const answer = { version: outcome.result.nextExpectedVersion, position: outcome.result.lastPosition };
+        return { outcome: 'appended', answer, version: answer.version };
+      } catch (error) {
+        if (error instanceof WrongExpectedVersionError) return { outcome: 'conflict' };
+        throw error;
       }
-      return refuse(ports, meta.tenantId, refusal ?? changedConcurrently, command, state, audit);
-    }
-    const after = decision.events.reduce(evolve, state);
-    const quota = quotaChargeOf(command, limits, new Date(occurredAt));
-    try {
-      const outcome = await ports.audited.append({
-        tenantId: meta.tenantId,
-        streamName: stream,
-        events: toNewEvents(decision.events, meta, occurredAt),
-        // The version the precondition (if any) was checked against: the append holds it.
-        expectedVersion: version === 0 ? 'no-stream' : version,
-        record: acceptedOrderEntry(command, state, after, audit),
-        refusedRecord: (refused) => refusedOrderEntry(command, state, refused, audit),
-        ...(quota && { quota }),
-        storageLimitBytes: limits.maxStorageBytes,
-      });
-      if (!outcome.ok) return { ok: false, problem: refusalProblem(outcome.refusal) };
-      const answer = {
-        version: outcome.result.nextExpectedVersion,
-        position: outcome.result.lastPosition,
-      };
-      cache?.set(meta.tenantId, stream, {
-        version: answer.version,
-        state: after,
-        answers: new Map(loaded.answers).set(meta.causationId, answer),
-      });
-      return { ok: true, orderId: command.data.orderId, ...answer };
-    } catch (error) {
-      cache?.forget(meta.tenantId, stream);
-      if (!(error instanceof WrongExpectedVersionError)) return notRecorded(error);
-      fresh = true;
-      conflicts += 1;
-      if (conflicts >= MAX_CONFLICT_RETRIES) {
-        return refuse(ports, meta.tenantId, changedConcurrently, command, state, audit);
-      }
-    }
+    },
+    recordRefusal: (refusal, state) =>
+      ports.audited.recordRefusal(
+        tenantId,
+        refusedOrderEntry(command, state, refusal, auditContext(meta.now())),
+      ),
+  });
+  switch (result.outcome) {
+    case 'accepted':
+      return { ok: true, orderId: command.data.orderId, ...result.answer };
+    case 'refused':
+      return { ok: false, problem: refusalProblem(result.refusal) };
+    case 'not-written':
+      return notRecorded(result.cause);
+    default:
+      return assertNever(result);
   }
 }
 
@@ -164,7 +156,7 @@ async function readOrder(
   store: Pick<EventStore, 'readStream'>,
   tenantId: string,
   stream: string,
-): Promise<CachedStream<OrderState>> {
+): Promise<LoadedAggregate<OrderState>> {
   const recorded = await store.readStream(tenantId, stream);
   const state = recorded.reduce<OrderState>(
     (s, e) => evolve(s, { type: e.type, data: e.data } as OrderEvent),
@@ -184,35 +176,6 @@ export function answersOf(recorded: readonly RecordedEvent[]): Map<string, Earli
     answers.set(event.metadata.causationId, { version: event.streamVersion, position: event.globalPosition });
   }
   return answers;
-}
-
-const changedConcurrently: Refusal = {
-  kind: 'conflict',
-  code: 'changed-concurrently',
-  detail: 'the order changed concurrently; retry',
-};
-
-const versionMismatch = (ifMatch: EntityTagCondition, version: number): Refusal => ({
-  kind: 'versionMismatch',
-  code: 'version-mismatch',
-  detail: versionMismatchDetail('the order', ifMatch, version),
-});
-
-/** Records the refusal on the tenant's chain, then answers with it. */
-async function refuse(
-  ports: OrderCommandPorts,
-  tenantId: string,
-  refusal: Refusal,
-  command: OrderCommand,
-  state: OrderState,
-  audit: OrderAuditContext,
-): Promise<CommandOutcome> {
-  try {
-    await ports.audited.recordRefusal(tenantId, refusedOrderEntry(command, state, refusal, audit));
-  } catch (error) {
-    return notRecorded(error);
-  }
-  return { ok: false, problem: refusalProblem(refusal) };
 }
 
 /** The command, or its audit record, could not be written (ADR 0009): a 503, the requester may retry. */

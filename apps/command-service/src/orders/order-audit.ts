@@ -1,14 +1,14 @@
 import { refusedEntry, type AuditEntry, type JsonValue } from '@platform/audit';
 import type { OrderCommand } from '@platform/contracts';
 import type { OrderState } from '@platform/orders-domain';
-import type { Refusal } from '../audited-append/refusal';
+import type { Refusal } from '@platform/command-handling';
 import { assertNever } from './assert-never';
+import { ORDER_USE_CASES } from './order-use-cases';
 
-/** The audit action of each order command (contract §8); a refused one adds `.refused`. */
-export const ORDER_AUDIT_ACTIONS: Readonly<Record<OrderCommand['type'], string>> = {
-  CreateOrder: 'order.create',
-  AddOrderItem: 'order.add-item',
-};
+/** The audit action of each order command (contract §8), from its use case; a refused one adds `.refused`. */
+export const ORDER_AUDIT_ACTIONS = Object.fromEntries(
+  Object.entries(ORDER_USE_CASES).map(([type, useCase]) => [type, useCase.auditAction]),
+) as Readonly<Record<OrderCommand['type'], string>>;
 
 export const orderTarget = (orderId: string): string => `order/${orderId}`;
 

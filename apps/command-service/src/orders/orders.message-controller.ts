@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { StreamCache } from '@platform/command-handling';
 import {
   fieldErrors,
   findMessageDefinition,
@@ -16,7 +17,6 @@ import type { Logger } from '@platform/observability';
 import { SERVICE_CONFIG, SERVICE_LOGGER } from '@platform/service-kit';
 import { statusRefusal, TenantContextStore, TenantDirectory } from '@platform/tenancy';
 import type { OrderState } from '@platform/orders-domain';
-import { StreamCache } from '../aggregates/stream-cache';
 import { AUDITED_APPEND, type AuditedAppend } from '../audited-append/audited-append.port';
 import type { CommandServiceConfig } from '../config';
 import { handleOrderCommand } from './handle-order-command';

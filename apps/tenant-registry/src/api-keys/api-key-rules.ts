@@ -1,6 +1,6 @@
 import type { TenantPlan, TenantStatus } from '@platform/contracts';
 import { PLANS } from '@platform/tenants-domain';
-import type { Refusal } from '../tenants/refusal';
+import type { Refusal } from '@platform/command-handling';
 
 /** Roles an API key may carry: never `platform-admin`, a key acts in its own tenant only. */
 export const API_KEY_ROLES = ['tenant-admin', 'member', 'viewer'] as const;

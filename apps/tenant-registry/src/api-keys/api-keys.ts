@@ -1,10 +1,10 @@
 import type { PoolClient } from 'pg';
 import type { AuditEntry, JsonValue } from '@platform/audit';
 import { issueApiKey, type ApiKeyRecord } from '@platform/tenancy';
+import { type Refusal } from '@platform/command-handling';
 import type { RegistryDatabase } from '../registry/registry-database';
 import type { TenantRecord } from '../registry/tenant-record';
 import type { Caller } from '../tenants/caller';
-import { type Refusal } from '../tenants/refusal';
 import { RefusedInTransaction } from '../tenants/refused-in-transaction';
 import type { ApiKeyAnnouncer } from './api-key-announcer';
 import { apiKeyQuotaRefusal, credentialsRefusal } from './api-key-rules';

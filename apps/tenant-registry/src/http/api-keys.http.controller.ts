@@ -2,9 +2,9 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nest
 import { z } from 'zod';
 import { parseOrThrow } from '@platform/contracts';
 import { Access, type IdentifiedRequest } from '@platform/tenancy';
+import { refusalError } from '@platform/command-handling';
 import { API_KEY_ROLES } from '../api-keys/api-key-rules';
 import { ApiKeys, publicView, type IssuedKey } from '../api-keys/api-keys';
-import { refusalProblem } from '../tenants/refusal';
 import { PathTenants } from './path-tenants';
 import { callerOf, claimsOf } from './request-caller';
 
@@ -36,7 +36,7 @@ export class ApiKeysHttpController {
       { name: input.name, roles: [...new Set(input.roles)] },
       callerOf(request),
     );
-    if (!issued.ok) throw refusalProblem(issued.refusal);
+    if (!issued.ok) throw refusalError(issued.refusal);
     return issued.value;
   }
 
@@ -57,6 +57,6 @@ export class ApiKeysHttpController {
   ): Promise<void> {
     const tenant = await this.tenants.administered(id, claimsOf(request));
     const revoked = await this.keys.revoke(tenant.id, keyId, callerOf(request));
-    if (!revoked.ok) throw refusalProblem(revoked.refusal);
+    if (!revoked.ok) throw refusalError(revoked.refusal);
   }
 }

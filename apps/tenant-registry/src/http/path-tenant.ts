@@ -1,6 +1,6 @@
 import { isUuid, SLUG_PATTERN } from '@platform/contracts';
 import { hasRole, type Claims } from '@platform/tenancy';
-import type { Refusal } from '../tenants/refusal';
+import type { Refusal } from '@platform/command-handling';
 
 /** A tenant named in a path: its id (UUID) or its slug; anything else is a 400. */
 export function pathTenantRefusal(idOrSlug: string): Refusal | undefined {

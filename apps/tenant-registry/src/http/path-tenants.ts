@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { ProblemError } from '@platform/contracts';
 import type { Claims } from '@platform/tenancy';
+import { refusalError } from '@platform/command-handling';
 import { RegistryDatabase } from '../registry/registry-database';
 import type { TenantRecord } from '../registry/tenant-record';
-import { refusalProblem } from '../tenants/refusal';
 import { administrationRefusal, pathTenantRefusal } from './path-tenant';
 
 /** Finds the tenant a route's path names (id or slug); the problem to answer when it cannot. */
@@ -14,7 +14,7 @@ export class PathTenants {
   /** The tenant, for a platform admin: 400 for a malformed name, 404 for an unknown tenant. */
   async find(idOrSlug: string): Promise<TenantRecord> {
     const malformed = pathTenantRefusal(idOrSlug);
-    if (malformed) throw refusalProblem(malformed);
+    if (malformed) throw refusalError(malformed);
     const tenant = await this.db.tenants.find(idOrSlug);
     if (!tenant) throw new ProblemError('notFound', `tenant ${idOrSlug} not found`);
     return tenant;
@@ -24,7 +24,7 @@ export class PathTenants {
   async administered(idOrSlug: string, claims: Claims): Promise<TenantRecord> {
     const tenant = await this.find(idOrSlug);
     const refusal = administrationRefusal(claims, tenant.id);
-    if (refusal) throw refusalProblem(refusal);
+    if (refusal) throw refusalError(refusal);
     return tenant;
   }
 }

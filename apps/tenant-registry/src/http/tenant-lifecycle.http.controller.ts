@@ -3,8 +3,8 @@ import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { parseOrThrow, type TenantCommand } from '@platform/contracts';
 import { Access, type IdentifiedRequest } from '@platform/tenancy';
+import { refusalError } from '@platform/command-handling';
 import type { TenantRecord } from '../registry/tenant-record';
-import { refusalProblem } from '../tenants/refusal';
 import { TenantCommands } from '../tenants/tenant-commands';
 import { PathTenants } from './path-tenants';
 import { callerOf } from './request-caller';
@@ -78,7 +78,7 @@ export class TenantLifecycleHttpController {
       auditRefusal: true,
       ...(ifMatch && { ifMatch }),
     });
-    if (!change.ok) throw refusalProblem(change.refusal);
+    if (!change.ok) throw refusalError(change.refusal);
     return withETag(reply, change.tenant);
   }
 }

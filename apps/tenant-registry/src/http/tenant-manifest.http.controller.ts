@@ -3,13 +3,13 @@ import { Body, Controller, Inject, Param, Put, Req, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { SERVICE_CONFIG } from '@platform/service-kit';
 import { Access, headerValue, type IdentifiedRequest } from '@platform/tenancy';
+import { refusalError } from '@platform/command-handling';
 import type { TenantRegistryConfig } from '../config';
 import { applyManifest } from '../manifests/apply-manifest';
 import { manifestText } from '../manifests/manifest-body';
 import { TenantController } from '../reconcile/tenant-controller';
 import { RegistryDatabase } from '../registry/registry-database';
 import type { TenantRecord } from '../registry/tenant-record';
-import { refusalProblem } from '../tenants/refusal';
 import { TenantCommands } from '../tenants/tenant-commands';
 import { pathTenantRefusal } from './path-tenant';
 import { callerOf } from './request-caller';
@@ -38,11 +38,11 @@ export class TenantManifestHttpController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<{ manifestVersion: number; tenant: TenantRecord }> {
     const malformed = pathTenantRefusal(slug);
-    if (malformed) throw refusalProblem(malformed);
+    if (malformed) throw refusalError(malformed);
     const ifMatch = ifMatchOf(request);
     const contentType = headerValue(request, 'content-type');
     const text = manifestText(body, contentType);
-    if (!text.ok) throw refusalProblem(text.refusal);
+    if (!text.ok) throw refusalError(text.refusal);
     const outcome = await applyManifest(
       {
         db: this.db,
@@ -56,7 +56,7 @@ export class TenantManifestHttpController {
       callerOf(request),
       ifMatch,
     );
-    if (!outcome.ok) throw refusalProblem(outcome.refusal);
+    if (!outcome.ok) throw refusalError(outcome.refusal);
     this.controller.kick();
     if (outcome.created) void reply.status(202).header('location', `/v1/tenants/${outcome.tenant.id}`);
     return { manifestVersion: outcome.tenant.manifestVersion, tenant: outcome.tenant };

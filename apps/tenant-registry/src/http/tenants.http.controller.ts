@@ -25,12 +25,12 @@ import {
 import { SERVICE_CONFIG } from '@platform/service-kit';
 import { placeTenant } from '@platform/tenants-domain';
 import { Access, type IdentifiedRequest } from '@platform/tenancy';
+import { refusalError } from '@platform/command-handling';
 import type { TenantRegistryConfig } from '../config';
 import { TenantController } from '../reconcile/tenant-controller';
 import { decodeCursor, encodeCursor } from '../registry/page-cursor';
 import { RegistryDatabase } from '../registry/registry-database';
 import type { TenantRecord } from '../registry/tenant-record';
-import { refusalProblem } from '../tenants/refusal';
 import { TenantCommands } from '../tenants/tenant-commands';
 import { requestTenantDeletion } from '../tenants/tenant-deletion';
 import { PathTenants } from './path-tenants';
@@ -82,7 +82,7 @@ export class TenantsHttpController {
       allowedRegions: this.config.ALLOWED_REGIONS,
       plan: input.plan,
     });
-    if (!placement.ok) throw refusalProblem(placement.rejection);
+    if (!placement.ok) throw refusalError(placement.rejection);
     const tenantId = randomUUID();
     const change = await this.commands.execute(
       {
@@ -99,7 +99,7 @@ export class TenantsHttpController {
       callerOf(request),
       { auditRefusal: true },
     );
-    if (!change.ok) throw refusalProblem(change.refusal);
+    if (!change.ok) throw refusalError(change.refusal);
     this.controller.kick();
     void reply.header('location', `/v1/tenants/${tenantId}`);
     return withETag(reply, change.tenant);
@@ -112,7 +112,7 @@ export class TenantsHttpController {
     const { status, cursor, limit } = parseOrThrow(listQuery, query, 'the query');
     const after = cursor === undefined ? undefined : decodeCursor(cursor);
     if (cursor !== undefined && after === undefined) {
-      throw refusalProblem({
+      throw refusalError({
         kind: 'validation',
         code: 'bad-cursor',
         detail: 'the cursor is not one this API gave out',
@@ -146,7 +146,7 @@ export class TenantsHttpController {
       callerOf(request),
       { auditRefusal: true, ...(ifMatch && { ifMatch }) },
     );
-    if (!change.ok) throw refusalProblem(change.refusal);
+    if (!change.ok) throw refusalError(change.refusal);
     return withETag(reply, change.tenant);
   }
 
@@ -163,7 +163,7 @@ export class TenantsHttpController {
       callerOf(request),
       ifMatch ? { ifMatch } : {},
     );
-    if (!requested.ok) throw refusalProblem(requested.refusal);
+    if (!requested.ok) throw refusalError(requested.refusal);
     this.controller.kick();
     return requested.tenant;
   }

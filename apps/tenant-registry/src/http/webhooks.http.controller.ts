@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nest
 import { z } from 'zod';
 import { parseOrThrow } from '@platform/contracts';
 import { Access, type IdentifiedRequest } from '@platform/tenancy';
-import { refusalProblem } from '../tenants/refusal';
+import { refusalError } from '@platform/command-handling';
 import { deliveryView, view, WebhookAdmin } from '../webhooks/webhook-admin';
 import { PathTenants } from './path-tenants';
 import { callerOf, claimsOf } from './request-caller';
@@ -39,7 +39,7 @@ export class WebhooksHttpController {
     const input = parseOrThrow(subscribeBody, body, 'the webhook');
     const tenant = await this.tenants.administered(id, claimsOf(request));
     const created = await this.webhooks.subscribe(tenant, input, callerOf(request));
-    if (!created.ok) throw refusalProblem(created.refusal);
+    if (!created.ok) throw refusalError(created.refusal);
     return { ...view(created.value), secret: created.value.secret };
   }
 
@@ -60,7 +60,7 @@ export class WebhooksHttpController {
   ): Promise<void> {
     const tenant = await this.tenants.administered(id, claimsOf(request));
     const deleted = await this.webhooks.unsubscribe(tenant.id, webhookId, callerOf(request));
-    if (!deleted.ok) throw refusalProblem(deleted.refusal);
+    if (!deleted.ok) throw refusalError(deleted.refusal);
   }
 
   /** Deliveries that failed every attempt, oldest first. */
@@ -85,7 +85,7 @@ export class WebhooksHttpController {
   ): Promise<object> {
     const tenant = await this.tenants.administered(id, claimsOf(request));
     const requeued = await this.webhooks.requeue(tenant.id, deliveryId, callerOf(request));
-    if (!requeued.ok) throw refusalProblem(requeued.refusal);
+    if (!requeued.ok) throw refusalError(requeued.refusal);
     return deliveryView(requeued.value);
   }
 }

@@ -1,9 +1,10 @@
 import { ifMatchHolds, type EntityTagCondition } from '@platform/contracts';
 import { parseManifest, placeTenant, planManifest } from '@platform/tenants-domain';
+import { type Refusal, versionMismatch } from '@platform/command-handling';
 import type { RegistryDatabase } from '../registry/registry-database';
 import type { TenantRecord } from '../registry/tenant-record';
 import type { Caller } from '../tenants/caller';
-import { versionMismatch, type Refusal } from '../tenants/refusal';
+import { tenantSubject } from '../tenants/tenant-refusals';
 import type { TenantCommands } from '../tenants/tenant-commands';
 import { executePlan } from './execute-plan';
 
@@ -51,7 +52,7 @@ export async function applyManifest(
   const tenantId = (await deps.db.slugs.owner(slug)) ?? deps.newId();
   const { state, streamVersion } = await deps.commands.load(tenantId);
   if (ifMatch !== undefined && !ifMatchHolds(ifMatch, streamVersion)) {
-    return { ok: false, refusal: versionMismatch(slug, ifMatch, streamVersion) };
+    return { ok: false, refusal: versionMismatch(tenantSubject(slug), ifMatch, streamVersion) };
   }
   if (state.status === 'none') {
     const placement = placeTenant({

@@ -1,7 +1,7 @@
 import { atVersion, type TenantCommand } from '@platform/contracts';
+import type { Refusal } from '@platform/command-handling';
 import type { TenantRecord } from '../registry/tenant-record';
 import type { Caller } from '../tenants/caller';
-import type { Refusal } from '../tenants/refusal';
 import type { TenantCommands } from '../tenants/tenant-commands';
 
 export type PlanOutcome =

@@ -1,5 +1,5 @@
 import { manifestFormatOf } from '@platform/tenants-domain';
-import type { Refusal } from '../tenants/refusal';
+import type { Refusal } from '@platform/command-handling';
 
 /**
  * The manifest's text as it arrived: a YAML body reaches the route as a string (the server keeps

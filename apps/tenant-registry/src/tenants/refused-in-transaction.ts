@@ -1,4 +1,4 @@
-import type { Refusal } from './refusal';
+import type { Refusal } from '@platform/command-handling';
 
 /**
  * Thrown inside an audited transaction when a rule checked under its locks refuses the change, so

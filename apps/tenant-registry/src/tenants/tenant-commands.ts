@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { PLATFORM_TENANT_ID } from '@platform/audit';
+import { handleCommand, type AppendOutcome, type Change, type Refusal } from '@platform/command-handling';
 import {
-  ifMatchHolds,
   ProblemError,
   tenantStreamName,
   type EntityTagCondition,
@@ -10,26 +10,28 @@ import {
   type TenantEvent,
 } from '@platform/contracts';
 import { WrongExpectedVersionError, type NewEvent } from '@platform/event-store';
-import { decide, evolve, type ExistingTenant, type TenantState } from '@platform/tenants-domain';
+import { tenantDecider, type ExistingTenant, type TenantState } from '@platform/tenants-domain';
+import { assertNever } from '../assert-never';
 import type { Condition } from '../registry/conditions';
 import type { RegistryDatabase } from '../registry/registry-database';
 import { SlugTakenError } from '../registry/slug-reservations';
 import type { TenantRecord } from '../registry/tenant-record';
 import type { Caller } from './caller';
 import { conditionsAfter } from './lifecycle-conditions';
-import { changedConcurrently, slugTaken, versionMismatch, type Refusal } from './refusal';
+import { slugTaken, tenantSubject } from './tenant-refusals';
 import { refusedTenantAuditEntry, tenantAuditEntry } from './tenant-audit';
 import { loadTenant, TENANT_STREAM_OWNER, toNewEvents, type LoadedTenant } from './tenant-stream';
 
+/** A tenant as a command left it. */
+export interface TenantChanged {
+  readonly tenant: TenantRecord;
+  readonly state: ExistingTenant;
+  /** What was appended; none when the command asked for what already holds. */
+  readonly events: readonly TenantEvent[];
+}
+
 export type TenantChange =
-  | {
-      readonly ok: true;
-      readonly tenant: TenantRecord;
-      readonly state: ExistingTenant;
-      /** What was appended; none when the command asked for what already holds. */
-      readonly events: readonly TenantEvent[];
-    }
-  | { readonly ok: false; readonly refusal: Refusal };
+  ({ readonly ok: true } & TenantChanged) | { readonly ok: false; readonly refusal: Refusal };
 
 export interface ExecuteOptions {
   /**
@@ -62,13 +64,11 @@ export interface TenantCommandsOptions {
   readonly onCommitted?: (tenant: TenantRecord) => void;
 }
 
-const MAX_CONFLICT_RETRIES = 3;
-
 /**
- * The tenant aggregate's application service: load the stream, decide, and commit in ONE
- * PostgreSQL transaction the events (`appendWithin`), the `tenants` read model, the slug
- * reservation on creation, and the audit record (`withAudit`). If any of them cannot be written,
- * none is. Nothing is published from here: the relay publishes every stored event.
+ * The tenant aggregate's application service, on the one command pipeline (`handleCommand`,
+ * ADR 0019): load the stream, decide, and commit in ONE PostgreSQL transaction the events
+ * (`appendWithin`), the `tenants` read model, the slug reservation on creation, and the audit
+ * record (`withAudit`). If any of them cannot be written, none is. Nothing is published from here: the relay publishes every stored event.
  *
  * With `options.ifMatch`, a tenant at another version is refused (`versionMismatch`, 412) on every
  * read: a change that lands between the read and the append fails the append, and the re-read
@@ -94,33 +94,70 @@ export class TenantCommands {
 
   async execute(command: TenantCommand, caller: Caller, options: ExecuteOptions = {}): Promise<TenantChange> {
     const tenantId = command.data.tenantId;
-    for (let attempt = 1; ; attempt++) {
-      const { state, streamVersion } = await this.load(tenantId);
-      const refuse = (refusal: Refusal) => this.refuse(command, caller, options, state, refusal);
-      if (options.ifMatch !== undefined && !ifMatchHolds(options.ifMatch, streamVersion)) {
-        return refuse(versionMismatch(tenantId, options.ifMatch, streamVersion));
-      }
-      const decision = decide(command, state);
-      if (!decision.ok) return refuse(decision.rejection);
-      const after = decision.events.reduce(evolve, state);
-      if (after.status === 'none') throw new Error(`${command.type} left tenant ${tenantId} without a state`);
-      if (decision.events.length === 0) return this.unchanged(after);
-      try {
-        const tenant = await this.commit(
-          command,
-          caller,
-          options,
-          { state, streamVersion },
-          decision.events,
-          after,
+    const result = await handleCommand<TenantCommand, TenantEvent, TenantState, TenantChanged>({
+      command,
+      decider: tenantDecider,
+      subject: tenantSubject(tenantId),
+      ...(options.ifMatch !== undefined && { ifMatch: options.ifMatch }),
+      load: async () => {
+        const { state, streamVersion } = await this.load(tenantId);
+        return { state, version: streamVersion };
+      },
+      append: (change) => this.append(command, caller, options, change),
+      ...(options.auditRefusal && {
+        recordRefusal: (refusal: Refusal, state: TenantState) =>
+          this.recordRefusal(command, caller, options, state, refusal),
+      }),
+    });
+    switch (result.outcome) {
+      case 'accepted':
+        return { ok: true, ...result.answer };
+      case 'refused':
+        return { ok: false, refusal: result.refusal };
+      case 'not-written':
+        // What the commit threw (a rule of `options.within`, a database error) reaches the caller as is.
+        if (result.step === 'append') throw result.cause;
+        throw new ProblemError(
+          'unavailable',
+          'the refusal could not be recorded in the audit log; retry later',
+          undefined,
+          { 'retry-after': '5' },
         );
-        this.onCommitted(tenant);
-        return { ok: true, tenant, state: after, events: decision.events };
-      } catch (error) {
-        if (error instanceof SlugTakenError) return refuse(slugTaken(error.slug));
-        if (!(error instanceof WrongExpectedVersionError)) throw error;
-        if (attempt >= MAX_CONFLICT_RETRIES) return refuse(changedConcurrently(tenantId));
-      }
+      default:
+        return assertNever(result);
+    }
+  }
+
+  /** Commits the change, or answers what already holds when the decision has no event. */
+  private async append(
+    command: TenantCommand,
+    caller: Caller,
+    options: ExecuteOptions,
+    { before, version, events, after }: Change<TenantState, TenantEvent>,
+  ): Promise<AppendOutcome<TenantChanged>> {
+    if (after.status === 'none')
+      throw new Error(`${command.type} left tenant ${command.data.tenantId} without a state`);
+    if (events.length === 0) return { outcome: 'appended', answer: await this.unchanged(after), version };
+    try {
+      const tenant = await this.commit(
+        command,
+        caller,
+        options,
+        { state: before, streamVersion: version },
+        events,
+        after,
+      );
+      this.onCommitted(tenant);
+      return {
+        outcome: 'appended',
+        answer: { tenant, state: after, events },
+        version: version + events.length,
+      };
+    } catch (error) {
+      if (error instanceof SlugTakenError)
+        return { outcome: 'refused', refusal: slugTaken(error.slug), recorded: false };
+      if (error instanceof WrongExpectedVersionError) return { outcome: 'conflict' };
+      throw error;
     }
   }
 
@@ -154,37 +191,28 @@ export class TenantCommands {
     return result;
   }
 
-  /** The refusal as a value, recorded first when `options.auditRefusal` asks (see there). */
-  private async refuse(
+  /**
+   * Records the refusal of an API caller's command (`options.auditRefusal`): on the tenant's chain,
+   * or the platform's for a creation (the tenant does not exist); not for other commands on a tenant
+   * that does not exist.
+   */
+  private async recordRefusal(
     command: TenantCommand,
     caller: Caller,
     options: ExecuteOptions,
     state: TenantState,
     refusal: Refusal,
-  ): Promise<TenantChange> {
-    if (!options.auditRefusal) return { ok: false, refusal };
+  ): Promise<void> {
     const exists = state.status !== 'none';
-    if (!exists && command.type !== 'CreateTenant') return { ok: false, refusal };
+    if (!exists && command.type !== 'CreateTenant') return;
     const chain = exists ? (options.auditTenantId ?? command.data.tenantId) : PLATFORM_TENANT_ID;
     const entry = refusedTenantAuditEntry(command, state, refusal, caller, this.now().toISOString());
-    try {
-      await this.db.audit.append({ ...entry, tenantId: chain });
-    } catch {
-      throw new ProblemError(
-        'unavailable',
-        'the refusal could not be recorded in the audit log; retry later',
-        undefined,
-        {
-          'retry-after': '5',
-        },
-      );
-    }
-    return { ok: false, refusal };
+    await this.db.audit.append({ ...entry, tenantId: chain });
   }
 
-  private async unchanged(state: ExistingTenant): Promise<TenantChange> {
+  private async unchanged(state: ExistingTenant): Promise<TenantChanged> {
     const tenant = await this.db.tenants.find(state.id);
     if (!tenant) throw new Error(`tenant ${state.id} has a stream but no record`);
-    return { ok: true, tenant, state, events: [] };
+    return { tenant, state, events: [] };
   }
 }

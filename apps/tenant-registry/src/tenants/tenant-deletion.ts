@@ -1,12 +1,13 @@
 import type { PoolClient } from 'pg';
 import { ifMatchHolds, type DeleteTenant, type EntityTagCondition } from '@platform/contracts';
 import { decide, type TenantState } from '@platform/tenants-domain';
+import { type Refusal, versionMismatch } from '@platform/command-handling';
 import { setCondition } from '../registry/conditions';
 import type { RegistryDatabase } from '../registry/registry-database';
 import type { TenantRecord } from '../registry/tenant-record';
 import type { Caller } from './caller';
 import { RefusedInTransaction } from './refused-in-transaction';
-import { versionMismatch, type Refusal } from './refusal';
+import { tenantSubject } from './tenant-refusals';
 import { existingJson, tenantStateJson, tenantTarget } from './tenant-audit';
 import { loadTenant } from './tenant-stream';
 
@@ -36,7 +37,7 @@ export async function requestTenantDeletion(
   const { now = () => new Date(), ifMatch } = options;
   const { state, streamVersion } = await loadTenant(db.store, tenantId);
   if (ifMatch !== undefined && !ifMatchHolds(ifMatch, streamVersion)) {
-    return { ok: false, refusal: versionMismatch(tenantId, ifMatch, streamVersion) };
+    return { ok: false, refusal: versionMismatch(tenantSubject(tenantId), ifMatch, streamVersion) };
   }
   const decision = decide({ type: 'DeleteTenant', data: { tenantId, purged: NOTHING_PURGED } }, state);
   if (!decision.ok) return { ok: false, refusal: decision.rejection };
@@ -75,7 +76,7 @@ async function recordDeletionRequest(
       const locked = await db.tenants.lock(tx, tenantId);
       const version = locked?.version ?? 0;
       if (ifMatch !== undefined && !ifMatchHolds(ifMatch, version)) {
-        throw new RefusedInTransaction(versionMismatch(tenantId, ifMatch, version));
+        throw new RefusedInTransaction(versionMismatch(tenantSubject(tenantId), ifMatch, version));
       }
       const conditions = setCondition(
         locked?.conditions ?? [],

@@ -1,11 +1,11 @@
 import type { PoolClient } from 'pg';
 import type { AuditEntry, JsonValue } from '@platform/audit';
 import type { WebhookDelivery, WebhookSubscription } from '@platform/webhooks';
+import type { Refusal } from '@platform/command-handling';
 import { credentialsRefusal, webhookQuotaRefusal } from '../api-keys/api-key-rules';
 import type { RegistryDatabase } from '../registry/registry-database';
 import type { TenantRecord } from '../registry/tenant-record';
 import type { Caller } from '../tenants/caller';
-import type { Refusal } from '../tenants/refusal';
 import { RefusedInTransaction } from '../tenants/refused-in-transaction';
 import { joinTransaction } from './join-transaction';
 

@@ -28,3 +28,17 @@ describe('StreamCache', () => {
     expect(cache.get('t', 'c')?.version).toBe(3);
   });
 });
+
+describe('StreamCache.slot', () => {
+  it("reads, replaces and forgets one aggregate's entry", () => {
+    const cache = new StreamCache<{ n: number }>();
+    const slot = cache.slot('t', 'a');
+
+    slot.set(entry(1));
+    cache.set('t', 'b', entry(2));
+    expect(slot.get()?.version).toBe(1);
+    slot.forget();
+    expect(cache.get('t', 'a')).toBeUndefined();
+    expect(cache.get('t', 'b')?.version).toBe(2);
+  });
+});

@@ -1,22 +1,5 @@
-import type { ProblemData, ProblemKind } from '@platform/contracts';
+import type { Refusal } from '@platform/command-handling';
 import type { ConsumeResult, GaugeCheck } from '@platform/quotas';
-
-/**
- * An expected failure of a command, as a value: a domain rejection (its `kind` is a problem kind)
- * or one of this service's own (a quota used up, a stream that kept changing).
- */
-export interface Refusal {
-  readonly kind: ProblemKind;
-  readonly code: string;
-  readonly detail: string;
-  readonly headers?: Readonly<Record<string, string>>;
-}
-
-export const refusalProblem = (refusal: Refusal): ProblemData => ({
-  kind: refusal.kind,
-  detail: refusal.detail,
-  ...(refusal.headers && { headers: refusal.headers }),
-});
 
 /**
  * A monthly quota used up: 429 `quota-exceeded`, `Retry-After` = seconds until the next UTC month,

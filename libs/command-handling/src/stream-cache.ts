@@ -1,4 +1,7 @@
-/** What a command answered, found again when the same command (same id) comes back. */
+/**
+ * What a command answered, found again when the same command (same id) comes back: the usual
+ * answer type of {@link LoadedAggregate.answers}.
+ */
 export interface EarlierAnswer {
   /** The stream's version after the command's last event. */
   readonly version: number;
@@ -6,12 +9,22 @@ export interface EarlierAnswer {
   readonly position: number;
 }
 
-/** An aggregate as of its stream's `version`: its folded state and the commands that made it. */
-export interface CachedStream<S> {
+/**
+ * An aggregate as read from its stream: its `version` (the number of events), its folded `state`
+ * and, when the aggregate keeps them, what each command that wrote the stream answered, by command
+ * id (so that a repeated command is answered as before instead of being carried out twice).
+ */
+export interface LoadedAggregate<S, A = EarlierAnswer> {
   readonly version: number;
   readonly state: S;
-  /** By command id (`causationId` of the events): what each command that changed the stream answered. */
-  readonly answers: ReadonlyMap<string, EarlierAnswer>;
+  readonly answers?: ReadonlyMap<string, A>;
+}
+
+/** One aggregate's place in a {@link StreamCache}: what {@link handleCommand} reads and updates. */
+export interface CachedAggregate<S, A> {
+  get(): LoadedAggregate<S, A> | undefined;
+  set(entry: LoadedAggregate<S, A>): void;
+  forget(): void;
 }
 
 /**
@@ -21,12 +34,12 @@ export interface CachedStream<S> {
  * the append's expected version fails and the handler forgets the entry and reads the stream. A
  * refusal is never decided from a cached state alone: the handler reads the stream first.
  */
-export class StreamCache<S> {
-  private readonly entries = new Map<string, CachedStream<S>>();
+export class StreamCache<S, A = EarlierAnswer> {
+  private readonly entries = new Map<string, LoadedAggregate<S, A>>();
 
   constructor(readonly capacity = 10_000) {}
 
-  get(tenantId: string, stream: string): CachedStream<S> | undefined {
+  get(tenantId: string, stream: string): LoadedAggregate<S, A> | undefined {
     const key = keyOf(tenantId, stream);
     const entry = this.entries.get(key);
     if (entry !== undefined) {
@@ -37,7 +50,7 @@ export class StreamCache<S> {
     return entry;
   }
 
-  set(tenantId: string, stream: string, entry: CachedStream<S>): void {
+  set(tenantId: string, stream: string, entry: LoadedAggregate<S, A>): void {
     const key = keyOf(tenantId, stream);
     this.entries.delete(key);
     this.entries.set(key, entry);
@@ -49,6 +62,15 @@ export class StreamCache<S> {
 
   forget(tenantId: string, stream: string): void {
     this.entries.delete(keyOf(tenantId, stream));
+  }
+
+  /** The place of one aggregate, for {@link handleCommand}'s `cache`. */
+  slot(tenantId: string, stream: string): CachedAggregate<S, A> {
+    return {
+      get: () => this.get(tenantId, stream),
+      set: (entry) => this.set(tenantId, stream, entry),
+      forget: () => this.forget(tenantId, stream),
+    };
   }
 
   get size(): number {

@@ -1,5 +1,5 @@
 import { monthlyPeriodOf } from '@platform/quotas';
-import { quotaExceeded, refusalProblem } from './refusal';
+import { quotaExceeded } from './quota-refusals';
 
 describe('quotaExceeded', () => {
   it('is a 429 quota-exceeded whose Retry-After runs to the next UTC month', () => {
@@ -24,17 +24,5 @@ describe('quotaExceeded', () => {
         ratelimit: '"orders-per-month";r=0;t=60',
       },
     });
-  });
-});
-
-describe('refusalProblem', () => {
-  it('keeps kind, detail and headers, and leaves the code to the audit record', () => {
-    expect(refusalProblem({ kind: 'conflict', code: 'x', detail: 'no' })).toEqual({
-      kind: 'conflict',
-      detail: 'no',
-    });
-    expect(
-      refusalProblem({ kind: 'quotaExceeded', code: 'q', detail: 'd', headers: { 'retry-after': '1' } }),
-    ).toEqual({ kind: 'quotaExceeded', detail: 'd', headers: { 'retry-after': '1' } });
   });
 });
