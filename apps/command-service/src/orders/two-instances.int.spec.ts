@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { orderStreamName, type OrderCommand } from '@platform/contracts';
 import type { OrderState } from '@platform/orders-domain';
-import { StreamCache } from '../aggregates/stream-cache';
+import { StreamCache } from '@platform/command-handling';
 import { GroupCommitAuditedAppend } from '../audited-append/group-commit-audited-append';
 import { startCommandPostgres, type CommandPostgres } from '../testing/postgres-fixture';
 import { handleOrderCommand, type CommandOutcome } from './handle-order-command';
