@@ -48,7 +48,7 @@ describe('two command-service instances on the same orders (group commit, hot or
         ok: true,
       });
     }
-    const commands = Array.from({ length: 60 }, (_, i) => ({
+    const commands = Array.from({ length: 60 }, (_, i): { id: string; command: OrderCommand } => ({
       id: randomUUID(),
       command: {
         type: 'AddOrderItem',
@@ -58,7 +58,7 @@ describe('two command-service instances on the same orders (group commit, hot or
           quantity: 1,
           unitPrice: { amount: '1.00', currency: 'EUR' },
         },
-      } as OrderCommand,
+      },
     }));
 
     // Each instance handles one order's commands one after the other, as Kafka hands them over; the
