@@ -3,6 +3,7 @@ import pino from 'pino';
 import type { TenantIsolation } from '@platform/contracts';
 import { STORAGE_BYTES_METRIC } from '@platform/quotas';
 import { createTenant, registryFixture, testCaller, type RegistryFixture } from '../testing/registry-fixture';
+import { eventually } from '@platform/testing';
 import { StorageMeter } from './storage-meter';
 
 // The storage meter on a real PostgreSQL: it measures live tenants (their events in the store, their
@@ -81,5 +82,46 @@ describe('storage meter on PostgreSQL', () => {
     expect(await check(draft.tenantId, 1)).toMatchObject({ ok: true, value: 0 });
     expect(await check(archived, 1)).toMatchObject({ ok: true, value: 0 });
     expect(await check(randomUUID(), 1)).toMatchObject({ ok: true, value: 0 });
+  });
+});
+
+describe('storage meter at shutdown', () => {
+  it('stops within its grace even when a measure in flight never ends, and measures nothing after', async () => {
+    const fixture = await registryFixture();
+    try {
+      const created = await createTenant(fixture.commands, { plan: 'free', isolation: 'shared' });
+      await fixture.commands.execute(
+        { type: 'ActivateTenant', data: { tenantId: created.tenantId } },
+        testCaller(),
+      );
+      let started = 0;
+      let stuck: () => void = () => undefined;
+      const meter = new StorageMeter(
+        {
+          db: fixture.db,
+          readModelBytes: () => {
+            started += 1;
+            return new Promise<number>((resolve) => {
+              stuck = () => resolve(0);
+            });
+          },
+          logger: pino({ level: 'silent' }),
+          now: () => new Date(),
+        },
+        60_000,
+      );
+      meter.start();
+      await eventually(() => expect(started).toBe(1));
+
+      const began = performance.now();
+      await meter.stop(300);
+
+      expect(performance.now() - began).toBeLessThan(2_000);
+      stuck();
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(started).toBe(1);
+    } finally {
+      await fixture.close();
+    }
   });
 });

@@ -36,9 +36,21 @@ export class StorageMeter {
     this.running ??= this.loop();
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops measuring: no tenant is measured after this. A measure in flight is waited for
+   * `graceMs` at most; past that it is left to fail as the pools close (its gauge is only a reading,
+   * taken again at the next start), so that a slow measure never holds up a shutdown.
+   */
+  async stop(graceMs = 2_000): Promise<void> {
     this.stopping.abort();
-    await this.running;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), graceMs);
+    });
+    const outcome = await Promise.race([this.running, late]);
+    clearTimeout(timer);
+    if (outcome === 'late')
+      this.deps.logger.warn({ graceMs }, 'storage meter: a measure in flight was left at shutdown');
   }
 
   /** One pass over the live tenants; a tenant that fails to measure is logged and skipped. */
