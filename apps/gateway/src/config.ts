@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { databaseEnv, httpEnv, instanceEnv, jwtEnv, jwtRules, kafkaEnv } from '@platform/service-kit';
+import {
+  databaseEnv,
+  httpEnv,
+  instanceEnv,
+  internalContextEnv,
+  internalContextRules,
+  jwtEnv,
+  jwtRules,
+  kafkaEnv,
+} from '@platform/service-kit';
 
 const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
@@ -9,6 +18,8 @@ export const configSchema = z
     /** The tenants' rate-limit budgets, shared by every gateway instance (ADR 0008). */
     ...databaseEnv,
     ...jwtEnv,
+    /** Signs the identity of the reads it forwards to the query service (ADR 0017). */
+    ...internalContextEnv,
     ...instanceEnv,
     ...httpEnv(8080),
     GATEWAY_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
@@ -18,6 +29,9 @@ export const configSchema = z
     COMMAND_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
     KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(256).default(6),
   })
-  .superRefine(jwtRules);
+  .superRefine((config, ctx) => {
+    jwtRules(config, ctx);
+    internalContextRules(config, ctx);
+  });
 
 export type GatewayConfig = z.infer<typeof configSchema>;

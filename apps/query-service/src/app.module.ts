@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from '@platform/observability';
-import { ReadModelsProvider } from '@platform/read-models';
-import { SERVICE_CONFIG, ServiceKitModule, jwtOptionsOf } from '@platform/service-kit';
+import { OrderViewReaderProvider, ReadModelsProvider } from '@platform/read-models';
+import { SERVICE_CONFIG, ServiceKitModule } from '@platform/service-kit';
 import type { QueryServiceConfig } from './config';
 import { OrdersHttpController } from './orders/orders.http.controller';
 
@@ -16,11 +16,12 @@ export class AppModule {
           instanceId,
           logger,
           kafka: { brokers: config.KAFKA_BROKERS, topicPrefix: config.KAFKA_TOPIC_PREFIX },
-          tenancy: { jwt: jwtOptionsOf(config) },
+          // only what the gateway forwards, with the identity it verified and signed (ADR 0017)
+          tenancy: { internalContext: { secret: config.INTERNAL_CONTEXT_SECRET } },
         }),
       ],
       controllers: [OrdersHttpController],
-      providers: [{ provide: SERVICE_CONFIG, useValue: config }, ReadModelsProvider],
+      providers: [{ provide: SERVICE_CONFIG, useValue: config }, ReadModelsProvider, OrderViewReaderProvider],
     };
   }
 }

@@ -1,11 +1,19 @@
 import { z } from 'zod';
-import { databaseEnv, httpEnv, instanceEnv, jwtEnv, jwtRules, kafkaEnv } from '@platform/service-kit';
+import {
+  databaseEnv,
+  httpEnv,
+  instanceEnv,
+  internalContextEnv,
+  internalContextRules,
+  kafkaEnv,
+} from '@platform/service-kit';
 
 export const configSchema = z
   .object({
     ...kafkaEnv,
     ...databaseEnv,
-    ...jwtEnv,
+    /** Requests come from the gateway only, with the context it signed (ADR 0017): no JWT here. */
+    ...internalContextEnv,
     ...instanceEnv,
     ...httpEnv(8083),
     /**
@@ -14,6 +22,6 @@ export const configSchema = z
      */
     CONSISTENCY_WAIT_MS: z.coerce.number().int().min(0).max(8_000).default(5_000),
   })
-  .superRefine(jwtRules);
+  .superRefine(internalContextRules);
 
 export type QueryServiceConfig = z.infer<typeof configSchema>;

@@ -6,5 +6,7 @@ export * from './provisioning';
 export * from './orders/order-view.entity';
 export * from './orders/order-projection';
 export * from './orders/order-view.store';
+export * from './orders/order-view.reader';
+export * from './orders/order-view-reader.provider';
 export * from './read-models.provider';
 export * from './seen-positions';

@@ -5,6 +5,9 @@ import type { Logger } from '@platform/observability';
 import {
   ApiKeyDirectory,
   createTokenVerifier,
+  INTERNAL_CONTEXT_CODEC,
+  InternalContextCodec,
+  InternalContextGuard,
   TenantContextInterceptor,
   TenantDirectory,
   TenantGuard,
@@ -21,8 +24,13 @@ export interface ServiceKitOptions {
   readonly instanceId: string;
   readonly logger: Logger;
   readonly kafka: { readonly brokers: readonly string[]; readonly topicPrefix: string };
-  /** Serve tenant-scoped HTTP routes: JWT guard, tenant context, tenant directory. */
-  readonly tenancy?: { readonly jwt: TokenVerifierOptions };
+  /**
+   * Serve tenant-scoped HTTP routes, with the tenant context and the tenant directory. `jwt`: at the
+   * edge (the gateway, the registry), callers' tokens and API keys. `internalContext`: behind the
+   * gateway, only the context it signed (ADR 0017).
+   */
+  readonly tenancy?:
+    { readonly jwt: TokenVerifierOptions } | { readonly internalContext: { readonly secret: string } };
   /** Keep a local tenant directory without serving tenant routes (e.g. command enforcement). */
   readonly tenantDirectory?: boolean;
 }
@@ -52,16 +60,22 @@ export class ServiceKitModule {
       KafkaReadiness,
     ];
     if (options.tenancy || options.tenantDirectory) providers.push(TenantDirectory, TenantDirectoryFeed);
-    if (options.tenancy) {
+    if (options.tenancy && 'jwt' in options.tenancy) {
       const jwt = options.tenancy.jwt;
       providers.push(
         ApiKeyDirectory,
         ApiKeyFeed,
         { provide: TOKEN_VERIFIER, useFactory: () => createTokenVerifier(jwt) },
         { provide: APP_GUARD, useClass: TenantGuard },
-        { provide: APP_INTERCEPTOR, useClass: TenantContextInterceptor },
+      );
+    } else if (options.tenancy) {
+      const { secret } = options.tenancy.internalContext;
+      providers.push(
+        { provide: INTERNAL_CONTEXT_CODEC, useFactory: () => new InternalContextCodec(secret) },
+        { provide: APP_GUARD, useClass: InternalContextGuard },
       );
     }
+    if (options.tenancy) providers.push({ provide: APP_INTERCEPTOR, useClass: TenantContextInterceptor });
     return {
       module: ServiceKitModule,
       imports: [

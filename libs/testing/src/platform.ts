@@ -34,6 +34,7 @@ export async function startPlatform(base: number, options: PlatformOptions = {})
     KAFKA_TOPIC_PREFIX: `e2e-${uniqueSuffix()}.`,
     DATABASE_URL: testInfra.databaseUrl,
     JWT_SECRET: secret,
+    INTERNAL_CONTEXT_SECRET: `e2e-internal-${uniqueSuffix()}-0123456789abcdefghij`,
     QUERY_SERVICE_URL: `http://127.0.0.1:${base + 3}`,
     TENANT_REGISTRY_URL: `http://127.0.0.1:${base + 5}`,
     OTEL_SDK_DISABLED: 'true',

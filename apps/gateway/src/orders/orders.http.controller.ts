@@ -103,7 +103,7 @@ export class OrdersHttpController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const orderId = orderIdOf(id);
-    await this.upstreams.queries.forward(request, reply, `/v1/orders/${orderId}`, tenant.tenantId);
+    await this.upstreams.queries.forward(request, reply, `/v1/orders/${orderId}`, tenant);
   }
 }
 

@@ -2,20 +2,7 @@ import { context, propagation } from '@opentelemetry/api';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Pool } from 'undici';
 import { ProblemError } from '@platform/contracts';
-
-/**
- * The caller's headers an upstream sees; conditional requests (ADR 0011) and consistency tokens are
- * the upstream's to evaluate.
- */
-const FORWARDED_REQUEST_HEADERS = [
-  'authorization',
-  'x-correlation-id',
-  'content-type',
-  'x-api-key',
-  'if-match',
-  'if-none-match',
-  'x-consistency-token',
-];
+import { INTERNAL_CONTEXT_HEADER, type InternalContextCodec, type TenantContext } from '@platform/tenancy';
 
 const FORWARDED_RESPONSE_HEADERS = [
   'content-type',
@@ -26,32 +13,58 @@ const FORWARDED_RESPONSE_HEADERS = [
   'ratelimit-policy',
 ];
 
-/**
- * A keep-alive connection pool to an internal HTTP service (query service, tenant registry).
- * The caller's credentials travel along: the upstream authenticates and scopes by tenant again.
- */
+/** How an upstream learns who the caller is. */
+export type UpstreamIdentity =
+  /** The caller's credentials travel along (in `requestHeaders`); the upstream authenticates them again. */
+  | { readonly kind: 'credentials' }
+  /**
+   * The identity the gateway established, signed (ADR 0017): the caller's credentials stay here and
+   * the upstream verifies one HMAC instead of a token.
+   */
+  | { readonly kind: 'signed-context'; readonly codec: InternalContextCodec };
+
+export interface UpstreamOptions {
+  readonly identity: UpstreamIdentity;
+  /** The caller's headers the upstream sees (its preconditions, consistency tokens, credentials). */
+  readonly requestHeaders: readonly string[];
+  /** Keep-alive connections at most; a request beyond them waits in the gateway for a free one. */
+  readonly connections: number;
+}
+
+/** A keep-alive connection pool to an internal HTTP service (query service, tenant registry). */
 export class Upstream {
   private readonly pool: Pool;
 
   constructor(
     readonly name: string,
     baseUrl: string,
+    private readonly options: UpstreamOptions,
   ) {
-    this.pool = new Pool(baseUrl, { connections: 32, keepAliveTimeout: 30_000 });
+    this.pool = new Pool(baseUrl, { connections: options.connections, keepAliveTimeout: 30_000 });
   }
 
+  /**
+   * Sends the request on to `path` and the answer back: status, the headers a client needs, and the
+   * body's bytes as they came (no parsing, no re-serialising).
+   */
   async forward(
     request: FastifyRequest,
     reply: FastifyReply,
     path: string,
-    tenantId?: string,
+    tenant?: TenantContext,
   ): Promise<void> {
     const headers: Record<string, string> = { 'x-request-id': request.id };
-    for (const name of FORWARDED_REQUEST_HEADERS) {
+    for (const name of this.options.requestHeaders) {
       const value = request.headers[name];
       if (typeof value === 'string') headers[name] = value;
     }
-    if (tenantId !== undefined) headers['x-tenant-id'] = tenantId;
+    const { identity } = this.options;
+    if (identity.kind === 'signed-context') {
+      if (tenant === undefined) throw new Error(`the ${this.name} is only reached in a tenant's context`);
+      headers[INTERNAL_CONTEXT_HEADER] = identity.codec.sign(tenant, { method: request.method, path });
+    } else if (tenant !== undefined) {
+      headers['x-tenant-id'] = tenant.tenantId;
+    }
     propagation.inject(context.active(), headers);
     const hasBody = request.method !== 'GET' && request.method !== 'HEAD' && request.body !== undefined;
     let response;
@@ -73,12 +86,13 @@ export class Upstream {
         'retry-after': '5',
       });
     }
-    const body = await response.body.text();
+    const body = Buffer.from(await response.body.arrayBuffer());
     for (const name of FORWARDED_RESPONSE_HEADERS) {
       const value = response.headers[name];
       if (typeof value === 'string') void reply.header(name, value);
     }
-    await reply.status(response.statusCode).send(body);
+    void reply.status(response.statusCode);
+    await (body.length > 0 ? reply.send(body) : reply.send());
   }
 
   /** Readiness of the upstream itself. */

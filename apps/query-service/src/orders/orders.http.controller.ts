@@ -7,19 +7,21 @@ import {
   ProblemError,
   versionETag,
 } from '@platform/contracts';
-import { READ_MODELS, type ReadModels } from '@platform/read-models';
+import { ORDER_VIEW_READER, READ_MODELS, type OrderViewReader, type ReadModels } from '@platform/read-models';
 import { SERVICE_CONFIG } from '@platform/service-kit';
 import { Access, CurrentTenant, type TenantContext } from '@platform/tenancy';
 import type { QueryServiceConfig } from '../config';
 
 /**
- * Reads of the order read model, always in the caller's tenant (from the token, not the URL). An
+ * Reads of the order read model, always in the caller's tenant (from the context the gateway signed,
+ * ADR 0017; never from the URL or a bare header). An
  * order answers with `ETag: "<version>"`; `If-None-Match` with that tag is a `304` (ADR 0011).
  */
 @Controller('v1/orders')
 export class OrdersHttpController {
   constructor(
     @Inject(READ_MODELS) private readonly readModels: ReadModels,
+    @Inject(ORDER_VIEW_READER) private readonly orders: OrderViewReader,
     @Inject(SERVICE_CONFIG) private readonly config: Pick<QueryServiceConfig, 'CONSISTENCY_WAIT_MS'>,
   ) {}
 
@@ -38,7 +40,7 @@ export class OrdersHttpController {
       ]);
     }
     if (consistencyToken !== undefined) await this.waitForPosition(tenant.tenantId, consistencyToken);
-    const order = await this.readModels.orders.findOrder(tenant.tenantId, id.toLowerCase());
+    const order = await this.orders.findOrder(tenant.tenantId, id.toLowerCase());
     // Another tenant's order is not in this tenant's schema: the same 404 as an unknown id.
     if (!order) throw new ProblemError('notFound', `order ${id} not found`);
     const etag = versionETag(order.version);

@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { ConfigError, httpEnv, jwtEnv, jwtRules, kafkaEnv, loadConfig } from './config';
+import {
+  ConfigError,
+  DEVELOPMENT_INTERNAL_CONTEXT_SECRET,
+  httpEnv,
+  internalContextEnv,
+  internalContextRules,
+  jwtEnv,
+  jwtRules,
+  kafkaEnv,
+  loadConfig,
+} from './config';
 import { jwtOptionsOf } from '../main';
 
 const schema = z.object({ ...kafkaEnv, ...httpEnv(8081) });
@@ -67,5 +77,36 @@ describe('the JWT variables', () => {
     expect(() =>
       loadConfig(schema, { JWT_JWKS_URL: 'file:///etc/keys', JWT_ISSUER: 'i', JWT_AUDIENCE: 'a' }),
     ).toThrow(ConfigError);
+  });
+});
+
+describe('INTERNAL_CONTEXT_SECRET', () => {
+  const schema = z.object({ ...jwtEnv, ...internalContextEnv }).superRefine(internalContextRules);
+  const secret = 'an-internal-secret-for-this-test-0123456789';
+
+  it('defaults to the development secret outside production', () => {
+    expect(loadConfig(schema, {}).INTERNAL_CONTEXT_SECRET).toBe(DEVELOPMENT_INTERNAL_CONTEXT_SECRET);
+  });
+
+  it('is required in production (NODE_ENV=production)', () => {
+    expect(() => loadConfig(schema, { NODE_ENV: 'production' })).toThrow(
+      /INTERNAL_CONTEXT_SECRET: must be set in production/,
+    );
+    expect(() =>
+      loadConfig(schema, {
+        NODE_ENV: 'production',
+        INTERNAL_CONTEXT_SECRET: DEVELOPMENT_INTERNAL_CONTEXT_SECRET,
+      }),
+    ).toThrow(ConfigError);
+    expect(loadConfig(schema, { NODE_ENV: 'production', INTERNAL_CONTEXT_SECRET: secret })).toMatchObject({
+      INTERNAL_CONTEXT_SECRET: secret,
+    });
+  });
+
+  it('refuses a short secret, and the JWT secret', () => {
+    expect(() => loadConfig(schema, { INTERNAL_CONTEXT_SECRET: 'short' })).toThrow(/at least 32/);
+    expect(() => loadConfig(schema, { INTERNAL_CONTEXT_SECRET: secret, JWT_SECRET: secret })).toThrow(
+      /must differ from JWT_SECRET/,
+    );
   });
 });

@@ -81,6 +81,49 @@ export function jwtRules(
   }
 }
 
+export const DEVELOPMENT_INTERNAL_CONTEXT_SECRET = 'dev-only-internal-context-secret-change-me-0123456789';
+
+/**
+ * The secret the gateway signs forwarded requests' identity with and the services behind it verify
+ * (ADR 0017). Shared by the internal services only, never by callers or the identity provider.
+ */
+export const internalContextEnv = {
+  INTERNAL_CONTEXT_SECRET: z
+    .string()
+    .min(32, 'must be at least 32 characters')
+    .default(DEVELOPMENT_INTERNAL_CONTEXT_SECRET),
+  /** `production` (set by the Docker image) refuses development defaults of secrets. */
+  NODE_ENV: z.string().optional(),
+};
+
+/**
+ * The rules of `INTERNAL_CONTEXT_SECRET`, for `.superRefine`: in production (`NODE_ENV=production`)
+ * it must be set (the development default is public, anyone could sign with it), and it is never
+ * the `JWT_SECRET` (whoever may mint user tokens must not thereby sign internal contexts).
+ */
+export function internalContextRules(
+  config: { INTERNAL_CONTEXT_SECRET: string; NODE_ENV?: string | undefined; JWT_SECRET?: string },
+  ctx: z.RefinementCtx,
+): void {
+  if (
+    config.NODE_ENV === 'production' &&
+    config.INTERNAL_CONTEXT_SECRET === DEVELOPMENT_INTERNAL_CONTEXT_SECRET
+  ) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['INTERNAL_CONTEXT_SECRET'],
+      message: 'must be set in production (NODE_ENV=production): the development default is public',
+    });
+  }
+  if (config.JWT_SECRET !== undefined && config.INTERNAL_CONTEXT_SECRET === config.JWT_SECRET) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['INTERNAL_CONTEXT_SECRET'],
+      message: 'must differ from JWT_SECRET',
+    });
+  }
+}
+
 export const eventStoreEnv = {
   EVENT_STORE: z.enum(['postgres', 'eventstoredb']).default('postgres'),
   EVENTSTOREDB_URL: z

@@ -10,6 +10,9 @@ export interface RequestIdentity {
 
 export interface IdentifiedRequest {
   id: string;
+  /** Present on fastify requests; a signed internal context is bound to them. */
+  method?: string;
+  url?: string;
   headers: Record<string, string | string[] | undefined>;
   params?: Record<string, string | undefined>;
   identity?: RequestIdentity;
