@@ -5,6 +5,7 @@ import { createReadModelDataSource } from '../data-source';
 import { deprovisionTenantStorage, provisionTenantStorage } from '../provisioning';
 import { RlsTenantPool } from '../rls-tenant-pool';
 import { TenantDataSources } from '../tenant-data-sources';
+import { SeenPositions } from '../seen-positions';
 import { RLS_ROLE, SHARED_SCHEMA } from '../tenant-storage';
 import { OrderViewReader } from './order-view.reader';
 import { OrderViewStore } from './order-view.store';
@@ -36,7 +37,7 @@ describe.each<TenantIsolation>(['shared', 'schema', 'dedicated'])(
     ]);
     const isolationOf = (tenantId: string) => isolations.get(tenantId);
     const sources = new TenantDataSources(createReadModelDataSource(url, 2), url);
-    const store = new OrderViewStore(sources, isolationOf);
+    const store = new OrderViewStore(sources, isolationOf, new SeenPositions(sources.main));
     const reader = new OrderViewReader(url, isolationOf, { poolSize: 4 });
     const onlyA = randomUUID();
     const inBoth = randomUUID();
@@ -113,7 +114,7 @@ describe('RlsTenantPool: row-level security applies to every read of the shared 
   const tenantA = randomUUID();
   const tenantB = randomUUID();
   const sources = new TenantDataSources(createReadModelDataSource(url, 2), url);
-  const store = new OrderViewStore(sources, () => 'shared');
+  const store = new OrderViewStore(sources, () => 'shared', new SeenPositions(sources.main));
   const pool = new RlsTenantPool(url, 2);
   const orderOfA = randomUUID();
 
