@@ -24,7 +24,12 @@ const where = (url) => {
     return rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
   }
   const dist = url.indexOf('/dist/');
-  if (dist >= 0) return url.slice(dist + 6).split('/').slice(0, 3).join('/');
+  if (dist >= 0)
+    return url
+      .slice(dist + 6)
+      .split('/')
+      .slice(0, 3)
+      .join('/');
   if (url.startsWith('node:')) return url;
   return url;
 };
