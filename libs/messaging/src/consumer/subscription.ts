@@ -63,7 +63,9 @@ export class Subscription {
       groupId: this.options.groupId,
       sessionTimeout: 30_000,
       heartbeatInterval: 3_000,
-      maxWaitTimeInMs: 250,
+      // a fetch returns as soon as a message arrives: the wait only paces the empty fetches of an idle
+      // consumer (and delays a graceful stop by at most that much)
+      maxWaitTimeInMs: 2_000,
       allowAutoTopicCreation: false,
     });
     this.consumer = consumer;
