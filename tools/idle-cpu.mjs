@@ -115,6 +115,27 @@ async function backendsOf(pids) {
   }
 }
 
+/**
+ * Messages consumed and events relayed so far, over every service (`/metrics`): the store, the
+ * registry and the brokers are shared, so another engineer's run can make an "idle" platform work
+ * (its relay publishes what others append; its controller provisions their tenants).
+ */
+async function traffic(services) {
+  let consumed = 0;
+  let relayed = 0;
+  for (const service of services) {
+    const text = await fetch(`${service.url}/metrics`)
+      .then((response) => response.text())
+      .catch(() => '');
+    for (const line of text.split('\n')) {
+      const value = Number(line.slice(line.lastIndexOf(' ') + 1));
+      if (line.startsWith('messaging_messages_total{')) consumed += value;
+      if (line.startsWith('event_relay_events_total{')) relayed += value;
+    }
+  }
+  return { consumed, relayed };
+}
+
 /** CPU share of one core per named group of pids over `s` seconds. */
 async function sample(groups, s) {
   const before = groups.map(({ pids }) => new Map(pids.map((pid) => [pid, cpuTicks(pid)])));
@@ -146,9 +167,14 @@ const shared = () => [
   { name: 'postgresql (all processes, shared)', pids: postgresPids() },
 ];
 
-console.log(
-  `git ${execSync('git rev-parse --short HEAD', { cwd: root }).toString().trim()}, ${ticksPerSecond} ticks/s`,
-);
+const revision = (() => {
+  try {
+    return execSync('git describe --always --dirty', { cwd: root, stdio: 'pipe' }).toString().trim();
+  } catch {
+    return process.env.IDLE_REVISION ?? 'not a git checkout';
+  }
+})();
+console.log(`${root} at ${revision}, ${ticksPerSecond} ticks/s`);
 if (baselineS > 0) print(`before the platform starts, ${baselineS} s`, await sample(shared(), baselineS));
 
 const platform = await startPlatform(basePort, { name: `idle${basePort}` });
@@ -161,11 +187,18 @@ try {
       { name: 'postgres backends of the services', pids: await backendsOf(servicePids) },
       ...shared(),
     ];
+    const before = await traffic(platform.services);
     const results = await sample(groups, windowS);
+    const after = await traffic(platform.services);
     const services = results.slice(0, platform.services.length);
     const total = services.reduce((sum, r) => sum + r.percent, 0);
     results.splice(services.length, 0, { name: 'SERVICES TOTAL', pids: services.length, percent: total });
     print(`idle platform, window ${w}/${windows}, ${windowS} s (after ${settleS} s to settle)`, results);
+    const relayed = after.relayed - before.relayed;
+    const consumed = after.consumed - before.consumed;
+    console.log(
+      `  traffic meanwhile: ${relayed} events relayed, ${consumed} messages consumed (0 and 0: idle)`,
+    );
   }
 } finally {
   await platform.stop();
