@@ -1,5 +1,6 @@
 import { Kafka, logLevel, type LogEntry } from 'kafkajs';
 import type { Logger } from '@platform/observability';
+import { installRequestQueueTimerFix } from './request-queue-timer';
 
 export interface KafkaConnectionOptions {
   /** `host:port` list; use 127.0.0.1 rather than localhost (Node may resolve it to ::1). */
@@ -16,6 +17,7 @@ const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 
 /** A kafkajs client whose own logs go, as JSON, through the service's logger. */
 export function createKafka(options: KafkaConnectionOptions, logger: Logger): Kafka {
+  installRequestQueueTimerFix();
   const log = logger.child({ component: 'kafkajs' });
   return new Kafka({
     clientId: options.clientId,

@@ -30,7 +30,8 @@ export class ReplyListener {
   async start(): Promise<void> {
     const consumer = this.kafka.consumer({
       groupId: this.replyTopic,
-      maxWaitTimeInMs: 100,
+      // a reply ends the fetch at once; the wait only paces the empty fetches while no request is out
+      maxWaitTimeInMs: 2_000,
       allowAutoTopicCreation: false,
     });
     this.consumer = consumer;

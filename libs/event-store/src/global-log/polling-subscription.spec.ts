@@ -2,6 +2,7 @@ import { eventually } from '@platform/testing';
 import type { GlobalEvent } from '../event-store.port';
 import { fakeCheckpoint as checkpointOf, fakeGlobalLog as fakeLog } from '../testing/fake-global-log';
 import { type GlobalLogSource, startPollingSubscription } from './polling-subscription';
+import { WakeCounter } from './wake-signal';
 
 const positionsOf = (events: GlobalEvent[]): number[] => events.map((e) => e.globalPosition);
 const polling = { batchSize: 2, pollIntervalMs: 5 };
@@ -178,5 +179,53 @@ describe('startPollingSubscription', () => {
     await eventually(() => expect(reads).toEqual([undefined, checkpointOf(2), checkpointOf(4)]));
     await subscription.stop();
     expect(reads).toHaveLength(3);
+  });
+
+  describe('with a wake signal (ADR 0016)', () => {
+    const waking = (wakes: WakeCounter) => ({ ...polling, wake: { signal: wakes, fallbackPollMs: 60_000 } });
+
+    it('reads when woken, not on every poll', async () => {
+      const { source, append, reads } = fakeLog(1);
+      const wakes = new WakeCounter();
+      const seen: GlobalEvent[] = [];
+      const subscription = startPollingSubscription(
+        source,
+        { handler: async (e) => void seen.push(e) },
+        waking(wakes),
+      );
+      await subscription.caughtUp;
+      await eventually(() => expect(reads.length).toBeGreaterThan(0));
+      const readsWhenLive = reads.length;
+
+      append();
+      wakes.wake();
+
+      await eventually(() => expect(positionsOf(seen)).toEqual([1, 2]));
+      // the backlog read, one read after the wake-up, and no polling every 5 ms in between
+      expect(reads.length).toBeLessThanOrEqual(readsWhenLive + 2);
+      await subscription.stop();
+    });
+
+    it('polls while a woken read is held back by an older transaction, with no further wake-up', async () => {
+      const { source, append, release, reads } = fakeLog(0);
+      const wakes = new WakeCounter();
+      const seen: GlobalEvent[] = [];
+      const subscription = startPollingSubscription(
+        source,
+        { handler: async (e) => void seen.push(e) },
+        waking(wakes),
+      );
+      await subscription.caughtUp;
+
+      append({ readable: false });
+      append();
+      const before = reads.length;
+      wakes.wake();
+      await eventually(() => expect(reads.length).toBeGreaterThan(before)); // the woken read, held back
+      release(); // the older transaction ends: nothing wakes the subscription
+
+      await eventually(() => expect(positionsOf(seen)).toEqual([1, 2]), { timeoutMs: 2_000 });
+      await subscription.stop();
+    });
   });
 });

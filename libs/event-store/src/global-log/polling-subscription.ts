@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AllSubscription, Checkpoint, GlobalEvent, SubscribeToAllOptions } from '../event-store.port';
+import type { WakeSignal } from './wake-signal';
 
 /** One read of the global log. */
 export interface GlobalLogBatch {
@@ -11,6 +12,12 @@ export interface GlobalLogBatch {
    * checkpoint; beyond it when the read found the end of what is readable. `undefined`: not known.
    */
   readUpTo: Checkpoint | undefined;
+  /**
+   * Matching events after the cursor are committed but not readable yet: an older transaction is
+   * still running. They will become readable without anything else being appended, so a woken
+   * subscription keeps polling rather than waiting for the next wake. `undefined`: not known.
+   */
+  heldBack?: boolean;
 }
 
 /** What a catch-up read needs from an adapter's global log, with the filter already applied. */
@@ -26,14 +33,24 @@ export interface GlobalLogSource {
 export interface PollingOptions {
   /** Events read per query. */
   batchSize: number;
-  /** Pause after a read that found fewer than `batchSize` events (the subscription is live). */
+  /**
+   * Pause after a read that found fewer than `batchSize` events (the subscription is live). With
+   * `wake`, only while events are held back (an older transaction is still running).
+   */
   pollIntervalMs: number;
+  /**
+   * Reads when woken rather than every `pollIntervalMs`; then reads every `fallbackPollMs` when
+   * nothing wakes it, in case a wake was missed (a lost connection, an append that does not notify).
+   */
+  wake?: { signal: WakeSignal; fallbackPollMs: number };
 }
 
 /**
- * A catch-up subscription by polling: reads batches after its cursor and hands them over one at a
- * time; once a read comes back short it is live, and reads again every `pollIntervalMs`. The cursor
- * moves only after the handler returned, so an event is never skipped, and each is delivered once.
+ * A catch-up subscription: reads batches after its cursor and hands them over one at a time; once a
+ * read comes back short it is live. Live, it reads again every `pollIntervalMs`, or, with a wake
+ * signal, when woken (at the latest every `fallbackPollMs`), and every `pollIntervalMs` only while an
+ * older running transaction holds events back. The cursor moves only after the handler returned, so
+ * an event is never skipped, and each is delivered once.
  */
 export function startPollingSubscription(
   source: GlobalLogSource,
@@ -98,8 +115,11 @@ class PollingSubscription implements AllSubscription {
     let cursor = this.options.fromCheckpoint;
     if (atOrAfterHead(cursor)) this.settleCaughtUp();
 
+    const { wake } = this.polling;
     while (!this.stopped) {
-      const { events, readUpTo } = await this.source.readBatch(cursor, this.polling.batchSize);
+      // read before the read: a wake that comes during the read makes the wait below return at once
+      const seen = wake?.signal.generation ?? 0;
+      const { events, readUpTo, heldBack } = await this.source.readBatch(cursor, this.polling.batchSize);
       for (const event of events) {
         if (this.stopped) return;
         await this.options.handler(event);
@@ -108,7 +128,9 @@ class PollingSubscription implements AllSubscription {
       }
       // the head itself may never come: purged since the start
       if (atOrAfterHead(readUpTo)) this.settleCaughtUp();
-      if (events.length < this.polling.batchSize) await this.pause();
+      if (events.length >= this.polling.batchSize) continue;
+      if (wake === undefined || heldBack !== false) await this.pause();
+      else await wake.signal.waitAfter(seen, wake.fallbackPollMs, this.stopping.signal);
     }
   }
 

@@ -12,9 +12,10 @@ import { EVENT_COLUMNS, type EventRow } from './row-mapping';
 
 /**
  * One row per event of a batch, each with `readable_below` (the oldest running transaction id of the
- * read's snapshot); a single row of nulls but `readable_below` when the batch is empty.
+ * read's snapshot) and `held_back` (matching events after the cursor are committed at or above it:
+ * not readable yet); a single row of nulls but those two when the batch is empty.
  */
-export type BatchRow = { readable_below: string } & (
+export type BatchRow = { readable_below: string; held_back: boolean } & (
   (EventRow & { transaction_id: string }) | { [K in keyof EventRow | 'transaction_id']: null }
 );
 
@@ -36,17 +37,25 @@ export function readAllStatement(
   limit: number,
 ): QueryConfig {
   const { conditions, values, shape } = filterConditions(filter, 3);
+  const filtered = conditions.map((condition) => `and ${condition} `).join('');
   return {
     name: `es_ra${shape}_${schema}`,
     text:
-      'select r.readable_below::text as readable_below, e.* ' +
+      'select r.readable_below::text as readable_below, h.held_back, e.* ' +
       'from (select pg_snapshot_xmin(pg_current_snapshot()) as readable_below) r ' +
+      // one index probe: is anything committed after the cursor that the xmin bound keeps out?
+      'cross join lateral (select exists (select 1 ' +
+      `from "${schema}".events hb ` +
+      'where hb.transaction_id >= r.readable_below ' +
+      'and (hb.transaction_id, hb.global_position) > ($1::xid8, $2::bigint) ' +
+      filtered +
+      ') as held_back) h ' +
       'left join lateral (' +
       `select ${EVENT_COLUMNS}, transaction_id::text as transaction_id ` +
       `from "${schema}".events ev ` +
       'where ev.transaction_id < r.readable_below ' +
       'and (ev.transaction_id, ev.global_position) > ($1::xid8, $2::bigint) ' +
-      conditions.map((condition) => `and ${condition} `).join('') +
+      filtered +
       // qualified: a bare name in ORDER BY would be the text output column ("1000" < "999")
       `order by ev.transaction_id, ev.global_position limit $${values.length + 3}::bigint` +
       ') e on true order by e.transaction_id::xid8, e.global_position',

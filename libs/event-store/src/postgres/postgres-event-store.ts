@@ -26,6 +26,8 @@ import { type PollingOptions, startPollingSubscription } from '../global-log/pol
 import type { SnapshotStore } from '../snapshots/snapshot-store.port';
 import { NO_UPCASTING, type UpcasterRegistry } from '../upcasting/upcaster-registry';
 import { appendToStream } from './append';
+import { AppendListener } from './append-listener';
+import { AppendNotifier, appendedChannel } from './append-notifier';
 import { parseCheckpoint } from './checkpoint';
 import { PostgresGlobalLog } from './postgres-global-log';
 import { PostgresSnapshotStore } from './postgres-snapshot-store';
@@ -52,10 +54,19 @@ export interface PostgresEventStoreOptions {
   /** Events read per query by `readAll`, `subscribeToAll` and `exportTenant`; default 500. */
   readBatchSize?: number;
   /**
-   * How often a live subscription looks for new events, in ms; default 100. An event is delivered
-   * at most about this long after its transaction commits and every older transaction has ended.
+   * How often a live subscription reads while events are held back by an older running transaction
+   * (and, with `wakeOnAppend: false`, how often it reads at all), in ms; default 100.
    */
   pollIntervalMs?: number;
+  /**
+   * Wake-up on append (ADR 0016), default on: every append is announced after its commit on the
+   * channel `<schema>_appended` (`pg_notify` on a connection of the store's own, coalesced), and a
+   * live subscription reads when it hears one, on a `LISTEN` connection of the store's own (one per
+   * store, while a subscription is live). It still reads every `fallbackPollMs` (default 2000) when
+   * nothing wakes it, for appends made elsewhere without a notification or missed while reconnecting.
+   * `false`: subscriptions poll every `pollIntervalMs` and appends announce nothing.
+   */
+  wakeOnAppend?: boolean | { fallbackPollMs?: number };
 }
 
 export interface PostgresEventStoreConfig extends PostgresEventStoreOptions {
@@ -76,6 +87,9 @@ export class PostgresEventStore implements EventStore {
   private readonly rowLevelSecurity: boolean;
   private readonly readBatchSize: number;
   private readonly pollIntervalMs: number;
+  private readonly fallbackPollMs: number | undefined;
+  private readonly notifier: AppendNotifier | undefined;
+  private readonly listener: AppendListener | undefined;
   private readonly subscriptions = new Set<AllSubscription>();
   private ownsPool = false;
   private ending: Promise<void> | undefined;
@@ -90,6 +104,14 @@ export class PostgresEventStore implements EventStore {
     this.upcasters = options.upcasters ?? NO_UPCASTING;
     this.readBatchSize = positiveInteger(options.readBatchSize ?? 500, 'readBatchSize');
     this.pollIntervalMs = positiveInteger(options.pollIntervalMs ?? 100, 'pollIntervalMs');
+    const wake = options.wakeOnAppend ?? true;
+    if (wake !== false) {
+      const fallback = wake === true ? undefined : wake.fallbackPollMs;
+      this.fallbackPollMs = positiveInteger(fallback ?? 2_000, 'fallbackPollMs');
+      const channel = appendedChannel(this.schema);
+      this.notifier = new AppendNotifier(pool.options, channel);
+      this.listener = new AppendListener(pool.options, channel);
+    }
   }
 
   /** A store on its own pool, which {@link close} ends. Call {@link migrate} before use. */
@@ -123,7 +145,16 @@ export class PostgresEventStore implements EventStore {
     assertStreamName(streamName);
     assertExpectedVersion(options.expectedVersion);
     assertNewEvents(tenantId, events);
-    return appendToStream(this.executor, this.schema, tenantId, streamName, events, options.expectedVersion);
+    const result = await appendToStream(
+      this.executor,
+      this.schema,
+      tenantId,
+      streamName,
+      events,
+      options.expectedVersion,
+    );
+    this.notifier?.notify();
+    return result;
   }
 
   /**
@@ -132,7 +163,8 @@ export class PostgresEventStore implements EventStore {
    * and its audit record. Same checks and result as {@link appendToStream}; a recorded event id
    * aborts the transaction, so a repeat cannot be told from a reused id here: both are
    * {@link DuplicateEventIdError}. Not available with row-level security (the caller owns the
-   * transaction and must set `app.tenant_id` itself).
+   * transaction and must set `app.tenant_id` itself). Subscribers are woken when the transaction on
+   * `client` ends (ADR 0016).
    *
    * @example
    * await audit.withAudit(tenantId, record, (tx) => store.appendWithin(tx, tenantId, stream, events, { expectedVersion: 3 }));
@@ -153,7 +185,7 @@ export class PostgresEventStore implements EventStore {
       transaction: (_tenant, work) => work(client),
     };
     try {
-      return await appendToStream(
+      const result = await appendToStream(
         executor,
         this.schema,
         tenantId,
@@ -161,6 +193,8 @@ export class PostgresEventStore implements EventStore {
         events,
         options.expectedVersion,
       );
+      if (this.notifier !== undefined) notifyWhenTransactionEnds(client, this.notifier);
+      return result;
     } catch (error) {
       if (error instanceof DatabaseError && error.code === '25P02') {
         throw new DuplicateEventIdError(
@@ -199,13 +233,26 @@ export class PostgresEventStore implements EventStore {
     const filter = toCheckedAllFilter(options.filter);
     if (options.fromCheckpoint !== undefined) parseCheckpoint(options.fromCheckpoint);
     if (typeof options.handler !== 'function') throw new TypeError('subscribeToAll needs a handler');
-    const subscription = startPollingSubscription(this.globalLog(filter), options, this.polling());
-    this.subscriptions.add(subscription);
+    const wake = this.listener?.acquire();
+    const polling: PollingOptions = {
+      ...this.polling(),
+      ...(wake !== undefined &&
+        this.fallbackPollMs !== undefined && {
+          wake: { signal: wake.signal, fallbackPollMs: this.fallbackPollMs },
+        }),
+    };
+    const subscription = startPollingSubscription(this.globalLog(filter), options, polling);
+    const stop = async (): Promise<void> => {
+      await subscription.stop();
+      await wake?.release();
+    };
+    const handle: AllSubscription = { caughtUp: subscription.caughtUp, stop };
+    this.subscriptions.add(handle);
     return {
       caughtUp: subscription.caughtUp,
       stop: async () => {
-        this.subscriptions.delete(subscription);
-        await subscription.stop();
+        this.subscriptions.delete(handle);
+        await stop();
       },
     };
   }
@@ -255,6 +302,7 @@ export class PostgresEventStore implements EventStore {
   async close(): Promise<void> {
     await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
     this.subscriptions.clear();
+    await this.notifier?.close();
     if (!this.ownsPool) return;
     this.ending ??= this.pool.end();
     await this.ending;
@@ -267,6 +315,30 @@ export class PostgresEventStore implements EventStore {
   private globalLog(filter: CheckedAllFilter): PostgresGlobalLog {
     return new PostgresGlobalLog(this.executor, this.schema, filter, this.upcasters);
   }
+}
+
+/**
+ * Notifies once the transaction on `client` has ended: pg emits `drain` after each reply once its
+ * queue is empty, and the transaction status is idle (`I`) after the commit (or a rollback: a
+ * needless wake-up, harmless). A client outside a transaction committed with the append itself.
+ */
+function notifyWhenTransactionEnds(client: PoolClient, notifier: AppendNotifier): void {
+  if (client.getTransactionStatus() === 'I') {
+    notifier.notify();
+    return;
+  }
+  const events = client as unknown as NodeJS.EventEmitter;
+  const ended = (): void => {
+    events.off('drain', drained);
+    events.off('end', ended);
+  };
+  const drained = (): void => {
+    if (client.getTransactionStatus() !== 'I') return;
+    ended();
+    notifier.notify();
+  };
+  events.on('drain', drained);
+  events.on('end', ended);
 }
 
 function positiveInteger(value: number, name: string): number {

@@ -27,7 +27,8 @@ export class PostgresGlobalLog implements GlobalLogSource {
 
   /**
    * Events below the oldest running transaction, after `after`. When the batch is not full, the read
-   * covered everything below that transaction: `readUpTo` is just before it.
+   * covered everything below that transaction: `readUpTo` is just before it. `heldBack`: matching
+   * events after `after` are committed at or above that transaction (they become readable when it ends).
    */
   async readBatch(after: Checkpoint | undefined, limit: number): Promise<GlobalLogBatch> {
     const from = after === undefined ? LOG_START : parseCheckpoint(after);
@@ -35,6 +36,7 @@ export class PostgresGlobalLog implements GlobalLogSource {
     const { rows } = await this.executor.query<BatchRow>(statement, this.filter.tenantId);
     const events = rows.filter(isEventRow).map((row) => this.upcasters.upcast(toGlobalEvent(row)));
     const readableBelow = rows[0]?.readable_below;
+    const heldBack = rows[0]?.held_back;
     const readUpTo =
       events.length < limit && readableBelow !== undefined
         ? encodeCheckpoint({
@@ -42,7 +44,7 @@ export class PostgresGlobalLog implements GlobalLogSource {
             globalPosition: BEYOND_ANY_POSITION,
           })
         : events.at(-1)?.checkpoint;
-    return { events, readUpTo };
+    return { events, readUpTo, ...(heldBack !== undefined && { heldBack }) };
   }
 
   async readHead(): Promise<Checkpoint | undefined> {

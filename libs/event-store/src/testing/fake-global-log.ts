@@ -55,7 +55,10 @@ export function fakeGlobalLog(initial: number): FakeGlobalLog {
         .filter((e) => after === undefined || e.checkpoint > after)
         .slice(0, limit);
       const end = heldFrom === undefined ? BEYOND_ALL : fakeCheckpoint(heldFrom - 1);
-      return { events, readUpTo: events.length < limit ? end : events.at(-1)?.checkpoint };
+      const heldBack =
+        heldFrom !== undefined &&
+        log.some((e) => e.globalPosition >= (heldFrom ?? 0) && (after === undefined || e.checkpoint > after));
+      return { events, readUpTo: events.length < limit ? end : events.at(-1)?.checkpoint, heldBack };
     },
     readHead: async () => log.at(-1)?.checkpoint,
     compare: (a, b) => (a < b ? -1 : a > b ? 1 : 0),

@@ -124,7 +124,9 @@ export class Subscription {
       groupId: this.options.groupId,
       sessionTimeout: 30_000,
       heartbeatInterval: 3_000,
-      maxWaitTimeInMs: this.options.fetch?.maxWaitMs ?? 250,
+      // By default a fetch returns as soon as a message arrives: the wait only paces the empty fetches
+      // of an idle consumer (and delays a graceful stop by at most that much).
+      maxWaitTimeInMs: this.options.fetch?.maxWaitMs ?? 2_000,
       ...(this.options.fetch?.minBytes !== undefined && { minBytes: this.options.fetch.minBytes }),
       allowAutoTopicCreation: false,
     });
