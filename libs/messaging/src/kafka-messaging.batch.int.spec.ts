@@ -96,6 +96,40 @@ describe('KafkaMessaging batch mode on a real broker', () => {
   const handledKeys = (calls: readonly Call[]) =>
     calls.filter((c) => c.ok).flatMap((c) => c.messages.map((m) => `${m.value.key}:${m.value.n}`));
 
+  it('paces batches under load (minBatchIntervalMs) and hands over a lone message after a quiet spell at once', async () => {
+    const topic = await preparedTopic('paced');
+    const calls: { readonly at: number; readonly count: number }[] = [];
+    await messaging.subscribe({
+      groupId: `${prefix}paced`,
+      topics: [topic],
+      minBatchIntervalMs: 300,
+      batchHandler: async (messages) => {
+        calls.push({ at: performance.now(), count: messages.length });
+      },
+    });
+
+    // a steady trickle for about 1.5 s: one message every 10 ms
+    for (let n = 0; n < 150; n += 1) {
+      await messaging.publish([message(topic, TENANT_A, { key: 'k', n })]);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await eventually(() => expect(calls.reduce((sum, c) => sum + c.count, 0)).toBe(150), {
+      what: 'the trickle handled',
+    });
+    const gaps = calls.slice(1).map((call, i) => call.at - calls[i]!.at);
+    // never two batches closer than the interval (a little timer slack allowed), so few and full
+    expect(Math.min(...gaps)).toBeGreaterThan(280);
+    expect(calls.length).toBeLessThanOrEqual(10);
+
+    await new Promise((resolve) => setTimeout(resolve, 600)); // quiet
+    const sent = performance.now();
+    await messaging.publish([message(topic, TENANT_A, { key: 'k', n: 150 })]);
+    await eventually(() => expect(calls.reduce((sum, c) => sum + c.count, 0)).toBe(151), {
+      what: 'the lone message handled',
+    });
+    expect(calls.at(-1)!.at - sent).toBeLessThan(250);
+  });
+
   it('hands a batch of several tenants to the handler, with no ambient tenant, after dead-lettering an invalid header', async () => {
     const topic = await preparedTopic('mixed');
     const sent = [

@@ -35,7 +35,7 @@ export class WebhookEventsMessageController implements OnModuleInit {
         // one statement per batch finds the few events some subscription wants
         batchHandler: (messages) => this.enqueue(messages),
         // a webhook may leave a moment later; the batch (one statement) is what costs
-        fetch: { minBytes: 128 * 1024, maxWaitMs: 100 },
+        minBatchIntervalMs: 100,
       },
       6,
     );

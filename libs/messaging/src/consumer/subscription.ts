@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, TopicPartitionOffset } from 'kafkajs';
 import type { Logger } from '@platform/observability';
 import type { BatchingProducer } from '../batching-producer';
@@ -50,11 +51,13 @@ export interface CommonSubscriptionOptions {
    */
   readonly partitionsConcurrently?: number;
   /**
-   * How the broker answers a fetch: once `minBytes` are there (default 1: at once) or after
-   * `maxWaitMs`, whichever comes first. A consumer whose cost is per batch (a transaction) and that
-   * can wait a little (a projection, webhooks) asks for more bytes: fuller batches, fewer fetches.
+   * Under load, at most one batch per partition this often: a batch that comes sooner after the
+   * last one waits for the rest of the interval (the next fetch waits with it, and brings more).
+   * After a quiet spell a batch is handled at once, so an idle consumer fetches no more often and
+   * a lone message is not held back. For handlers whose cost is per batch (a transaction) and that
+   * can wait a little (a projection, webhooks): fuller batches under load. Default 0 (off).
    */
-  readonly fetch?: { readonly minBytes?: number; readonly maxWaitMs?: number };
+  readonly minBatchIntervalMs?: number;
   /** Attempts before a failing message is dead-lettered (batch mode: also of a batch). Default 3. */
   readonly maxAttempts?: number;
   readonly retryBackoffMs?: number;
@@ -85,6 +88,8 @@ export class Subscription {
   /** The next offset to commit per topic-partition: finished, perhaps not committed yet. */
   private readonly finishedOffsets = new Map<string, TopicPartitionOffset>();
   private stopping = false;
+  /** When each partition's last batch began, for `minBatchIntervalMs`. */
+  private readonly batchStartedAt = new Map<string, number>();
   private readonly attempts: MessageAttempts;
   private readonly batches: BatchAttempts | undefined;
 
@@ -124,10 +129,9 @@ export class Subscription {
       groupId: this.options.groupId,
       sessionTimeout: 30_000,
       heartbeatInterval: 3_000,
-      // By default a fetch returns as soon as a message arrives: the wait only paces the empty fetches
-      // of an idle consumer (and delays a graceful stop by at most that much).
-      maxWaitTimeInMs: this.options.fetch?.maxWaitMs ?? 2_000,
-      ...(this.options.fetch?.minBytes !== undefined && { minBytes: this.options.fetch.minBytes }),
+      // A fetch returns as soon as a message arrives: the wait only paces the empty fetches of an
+      // idle consumer (and delays a graceful stop by at most that much).
+      maxWaitTimeInMs: 2_000,
       allowAutoTopicCreation: false,
     });
     this.consumer = consumer;
@@ -161,6 +165,16 @@ export class Subscription {
     await joined;
   }
 
+  /** Waits out the rest of `minBatchIntervalMs` since this partition's last batch began (see there). */
+  private async pace(partitionKey: string): Promise<void> {
+    const interval = this.options.minBatchIntervalMs ?? 0;
+    if (interval <= 0) return;
+    const last = this.batchStartedAt.get(partitionKey);
+    const since = last === undefined ? Infinity : performance.now() - last;
+    if (since < interval && !this.stopping) await sleep(interval - since);
+    this.batchStartedAt.set(partitionKey, performance.now());
+  }
+
   /** Commits what is finished, stops fetching, lets the batch in progress finish and commit, leaves the group. */
   async stop(): Promise<void> {
     const consumer = this.consumer;
@@ -176,6 +190,7 @@ export class Subscription {
 
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
+    await this.pace(`${batch.topic}:${batch.partition}`);
     const finished = new Set<string>();
     const partitionBatch: PartitionBatch = {
       topic: batch.topic,
