@@ -1,10 +1,17 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { fieldErrors, findMessageDefinition, Topics, type OrderEvent } from '@platform/contracts';
-import { MESSAGING, NonRetriableError, type ConsumedMessage, type KafkaMessaging } from '@platform/messaging';
+import {
+  MESSAGING,
+  NonRetriableError,
+  type BatchContext,
+  type ConsumedMessage,
+  type KafkaMessaging,
+} from '@platform/messaging';
 import { counter } from '@platform/observability';
 import { READ_MODELS, type OrderEventToApply, type ReadModels } from '@platform/read-models';
 import { SERVICE_CONFIG } from '@platform/service-kit';
 import type { ProjectionServiceConfig } from '../config';
+import { GroupedApply } from './grouped-apply';
 
 const applied = counter('projection_events_total', 'Order events by projection outcome', ['outcome']);
 
@@ -18,6 +25,11 @@ const applied = counter('projection_events_total', 'Order events by projection o
  */
 @Injectable()
 export class OrderProjectionController implements OnModuleInit {
+  /** One transaction per tenant for the batches of every partition fetched at once. */
+  private readonly grouped = new GroupedApply<OrderEventToApply>((tenantId, events) =>
+    this.applyNow(tenantId, events),
+  );
+
   constructor(
     @Inject(MESSAGING) private readonly messaging: KafkaMessaging,
     @Inject(READ_MODELS) private readonly readModels: ReadModels,
@@ -29,19 +41,23 @@ export class OrderProjectionController implements OnModuleInit {
       {
         groupId: `${this.config.KAFKA_TOPIC_PREFIX}projection-service.orders`,
         topics: [this.messaging.topic(Topics.ordersEvents)],
-        batchHandler: (messages) => this.handle(messages),
+        batchHandler: (messages, context) => this.handle(messages, context),
         // An event can outrun the tenant's activation in this service's directory: wait a few seconds.
         maxAttempts: 6,
         retryBackoffMs: 100,
         // Under load, a batch per partition every 20 ms at most: fuller batches, fewer transactions,
         // at most 20 ms added to append -> visible; a lone event after a quiet spell goes at once.
         minBatchIntervalMs: 20,
+        // every partition's batch of a fetch at once, so that they share each tenant's transaction
+        partitionsConcurrently: this.config.KAFKA_PARTITIONS,
       },
       this.config.KAFKA_PARTITIONS,
     );
   }
 
-  private async handle(messages: readonly ConsumedMessage[]): Promise<void> {
+  private async handle(messages: readonly ConsumedMessage[], context: BatchContext): Promise<void> {
+    // A retried batch goes on its own: an event that fails every time then fails only its own batch.
+    const alone = context.attempt > 1 || context.isolated;
     const byTenant = new Map<string, OrderEventToApply[]>();
     for (const message of messages) {
       const event = toEventToApply(message);
@@ -51,13 +67,17 @@ export class OrderProjectionController implements OnModuleInit {
       else byTenant.set(tenantId, [event]);
     }
     const results = await Promise.allSettled(
-      [...byTenant].map(async ([tenantId, events]) => {
-        const outcomes = await this.readModels.orders.applyBatch(tenantId, events);
-        for (const outcome of outcomes) applied.inc({ outcome });
-      }),
+      [...byTenant].map(([tenantId, events]) =>
+        alone ? this.applyNow(tenantId, events) : this.grouped.apply(tenantId, events),
+      ),
     );
     const failed = results.find((result) => result.status === 'rejected');
     if (failed) throw failed.reason;
+  }
+
+  private async applyNow(tenantId: string, events: readonly OrderEventToApply[]): Promise<void> {
+    const outcomes = await this.readModels.orders.applyBatch(tenantId, events);
+    for (const outcome of outcomes) applied.inc({ outcome });
   }
 }
 
