@@ -6,6 +6,7 @@ export {
   type PostgresEventStoreConfig,
   type PostgresEventStoreOptions,
 } from './postgres/postgres-event-store';
+export type { StreamAppend, StreamAppendOutcome } from './postgres/append-many';
 export * from './eventstoredb/kurrent-event-store';
 export {
   createUpcasterRegistry,

@@ -126,23 +126,51 @@ export class GroupCommitAuditedAppend implements AuditedAppend {
     }
   }
 
-  /** The group's statements, in one transaction; the outcome of each job once it commits. */
+  /**
+   * The group's statements, in one transaction; the outcome of each job once it commits. Commands
+   * that cost a quota unit are appended one by one (under a savepoint each); the others, most of
+   * them, together in one statement (`appendManyWithin`).
+   */
   private async write(tx: PoolClient, group: readonly Job[]): Promise<Map<Job, JobOutcome>> {
     const outcomes = new Map<Job, JobOutcome>();
-    const records: NewAuditRecord[] = [];
     const storage = new Map<string, Refusal | null>();
+    const together: { readonly job: Job; readonly request: AuditedAppendRequest }[] = [];
     for (const job of group) {
       if (job.kind === 'refusal') {
-        records.push({ ...job.record, tenantId: job.tenantId });
         outcomes.set(job, { ok: true });
         continue;
       }
       const { request } = job;
-      const outcome = await this.appendOne(tx, request, storage);
-      outcomes.set(job, outcome);
-      if ('error' in outcome) continue; // a version conflict: nothing of it is kept, no record
+      const overStorage = await this.storageRefusal(tx, request, storage);
+      if (overStorage) outcomes.set(job, { ok: false, refusal: overStorage });
+      else if (request.quota) outcomes.set(job, await this.appendCharged(tx, request, request.quota));
+      else together.push({ job, request });
+    }
+    const appended = await this.store.appendManyWithin(
+      tx,
+      together.map(({ request }) => ({
+        tenantId: request.tenantId,
+        streamName: request.streamName,
+        events: request.events,
+        expectedVersion: request.expectedVersion,
+      })),
+    );
+    appended.forEach((outcome, index) => {
+      const { job } = together[index]!;
+      // a version conflict: nothing of it is kept, and it gets no record
+      outcomes.set(job, outcome.ok ? { ok: true, result: outcome.result } : { error: outcome.error });
+    });
+    const records: NewAuditRecord[] = [];
+    for (const job of group) {
+      if (job.kind === 'refusal') {
+        records.push({ ...job.record, tenantId: job.tenantId });
+        continue;
+      }
+      const outcome = outcomes.get(job);
+      if (outcome === undefined || 'error' in outcome) continue;
+      const { request } = job;
       records.push({
-        ...(outcome.ok ? request.record : request.refusedRecord(outcome.refusal)),
+        ...('refusal' in outcome ? request.refusedRecord(outcome.refusal) : request.record),
         tenantId: request.tenantId,
       });
     }
@@ -151,33 +179,28 @@ export class GroupCommitAuditedAppend implements AuditedAppend {
   }
 
   /**
-   * One command's admission and append. With a quota unit, both run under a savepoint: a version
-   * conflict gives the unit back. A conflict is this command's outcome, not the group's failure
-   * (the store's append reports it without aborting the transaction).
+   * A command that costs a quota unit: the unit and the append under a savepoint, so that a version
+   * conflict gives the unit back. A conflict is this command's outcome, not the group's failure.
    */
-  private async appendOne(
+  private async appendCharged(
     tx: PoolClient,
     request: AuditedAppendRequest,
-    storage: Map<string, Refusal | null>,
+    quota: NonNullable<AuditedAppendRequest['quota']>,
   ): Promise<AuditedAppendOutcome | { error: unknown }> {
-    const { tenantId, streamName, events, expectedVersion, quota } = request;
-    const overStorage = await this.storageRefusal(tx, request, storage);
-    if (overStorage) return { ok: false, refusal: overStorage };
-    if (quota) await tx.query('savepoint quota_unit');
+    const { tenantId, streamName, events, expectedVersion } = request;
+    await tx.query('savepoint quota_unit');
     try {
-      if (quota) {
-        const taken = await this.usage.consume(tx, { tenantId, ...quota });
-        if (!taken.ok) {
-          await tx.query('release savepoint quota_unit');
-          return { ok: false, refusal: quotaExceeded(quota.metric, taken) };
-        }
+      const taken = await this.usage.consume(tx, { tenantId, ...quota });
+      if (!taken.ok) {
+        await tx.query('release savepoint quota_unit');
+        return { ok: false, refusal: quotaExceeded(quota.metric, taken) };
       }
       const result = await this.store.appendWithin(tx, tenantId, streamName, events, { expectedVersion });
-      if (quota) await tx.query('release savepoint quota_unit');
+      await tx.query('release savepoint quota_unit');
       return { ok: true, result };
     } catch (error) {
       if (!(error instanceof WrongExpectedVersionError)) throw error;
-      if (quota) await tx.query('rollback to savepoint quota_unit');
+      await tx.query('rollback to savepoint quota_unit');
       return { error };
     }
   }

@@ -137,3 +137,32 @@ language sql stable as $fn$
 $fn$;
 `;
 }
+
+// Several appends in one round trip (the command service's group commit, ADR 0018): each append is
+// append_to_stream on its slice of the event arrays (p_counts[i] events each, in order), its own
+// outcome a row of the result (ord = its index from 1). A refused append writes nothing and does not
+// stop the others; an error (a recorded event id) aborts them all, as one statement does.
+export function appendManyFunctionDdl(s: string): string {
+  return `
+create or replace function ${s}.append_to_streams(
+  p_tenants uuid[], p_streams text[], p_modes text[], p_expected bigint[], p_counts int[],
+  p_ids uuid[], p_types text[], p_data jsonb[], p_metadata jsonb[], p_schema int[]
+) returns table (ord int, ok boolean, actual_version bigint, next_version bigint, last_position bigint)
+language plpgsql as $fn$
+declare
+  v_from int := 1;
+  v_to   int;
+begin
+  for i in 1 .. coalesce(cardinality(p_streams), 0) loop
+    v_to := v_from + p_counts[i] - 1;
+    return query
+      select i, r.ok, r.actual_version, r.next_version, r.last_position
+        from ${s}.append_to_stream(p_tenants[i], p_streams[i], p_modes[i], p_expected[i],
+               p_ids[v_from:v_to], p_types[v_from:v_to], p_data[v_from:v_to], p_metadata[v_from:v_to],
+               p_schema[v_from:v_to]) r;
+    v_from := v_to + 1;
+  end loop;
+end;
+$fn$;
+`;
+}

@@ -26,6 +26,7 @@ import { type PollingOptions, startPollingSubscription } from '../global-log/pol
 import type { SnapshotStore } from '../snapshots/snapshot-store.port';
 import { NO_UPCASTING, type UpcasterRegistry } from '../upcasting/upcaster-registry';
 import { appendToStream } from './append';
+import { appendManyWithin, type StreamAppend, type StreamAppendOutcome } from './append-many';
 import { AppendListener } from './append-listener';
 import { AppendNotifier, appendedChannel } from './append-notifier';
 import { parseCheckpoint } from './checkpoint';
@@ -201,6 +202,47 @@ export class PostgresEventStore implements EventStore {
           tenantId,
           streamName,
           events.map((event) => event.eventId),
+        );
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * PostgreSQL only: several appends (of one or several tenants) inside the caller's open transaction
+   * in ONE round trip, each with its own outcome: a version conflict refuses that append alone (it
+   * writes nothing), the others go on. The command service's group commit (ADR 0018). A recorded
+   * event id aborts the transaction ({@link DuplicateEventIdError}). Not available with row-level
+   * security. Subscribers are woken when the transaction on `client` ends.
+   *
+   * @example
+   * const [first, second] = await store.appendManyWithin(tx, [
+   *   { tenantId, streamName: 'order-1', events: [itemAdded], expectedVersion: 3 },
+   *   { tenantId: other, streamName: 'order-9', events: [created], expectedVersion: 'no-stream' },
+   * ]);
+   * if (!first.ok) throw first.error; // WrongExpectedVersionError
+   */
+  async appendManyWithin(
+    client: PoolClient,
+    appends: readonly StreamAppend[],
+  ): Promise<StreamAppendOutcome[]> {
+    for (const append of appends) {
+      assertTenantId(append.tenantId);
+      assertStreamName(append.streamName);
+      assertExpectedVersion(append.expectedVersion);
+      assertNewEvents(append.tenantId, append.events);
+    }
+    try {
+      const outcomes = await appendManyWithin(client, this.schema, appends);
+      if (this.notifier !== undefined) notifyWhenTransactionEnds(client, this.notifier);
+      return outcomes;
+    } catch (error) {
+      if (error instanceof DatabaseError && (error.code === '23505' || error.code === '25P02')) {
+        const first = appends[0];
+        throw new DuplicateEventIdError(
+          first?.tenantId ?? '',
+          first?.streamName ?? '',
+          appends.flatMap((append) => append.events.map((event) => event.eventId)),
         );
       }
       throw error;

@@ -1,4 +1,4 @@
-import { appendFunctionDdl, findRepeatFunctionDdl } from './append-function.sql';
+import { appendFunctionDdl, appendManyFunctionDdl, findRepeatFunctionDdl } from './append-function.sql';
 import { rowLevelSecurityDdl } from './row-level-security.sql';
 
 // DDL of the PostgreSQL event store. Every statement is idempotent; `migrate()` runs them all in one
@@ -74,6 +74,8 @@ create table if not exists ${s}.snapshots (
 );
 
 ${appendFunctionDdl(s)}
+
+${appendManyFunctionDdl(s)}
 
 ${findRepeatFunctionDdl(s)}
 
