@@ -314,7 +314,11 @@ class OrderSlots {
 
   async addItem(agent: Agent, client: number): Promise<void> {
     let slot = this.slots[this.next++ % this.slots.length]!;
-    while (slot.replacing) slot = this.slots[this.next++ % this.slots.length]!;
+    // every slot taken by a replacement (an open-loop backlog): wait for one, do not spin
+    for (let tries = 1; slot.replacing; tries += 1) {
+      if (tries % this.slots.length === 0) await sleep(5);
+      slot = this.slots[this.next++ % this.slots.length]!;
+    }
     if (slot.lines >= LINES_PER_ORDER) {
       slot.replacing = true;
       try {
