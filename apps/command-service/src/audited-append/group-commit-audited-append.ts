@@ -135,6 +135,11 @@ export class GroupCommitAuditedAppend implements AuditedAppend {
     const outcomes = new Map<Job, JobOutcome>();
     const storage = new Map<string, Refusal | null>();
     const together: { readonly job: Job; readonly request: AuditedAppendRequest }[] = [];
+    const charged: {
+      readonly job: Job;
+      readonly request: AuditedAppendRequest;
+      readonly quota: NonNullable<AuditedAppendRequest['quota']>;
+    }[] = [];
     for (const job of group) {
       if (job.kind === 'refusal') {
         outcomes.set(job, { ok: true });
@@ -143,8 +148,16 @@ export class GroupCommitAuditedAppend implements AuditedAppend {
       const { request } = job;
       const overStorage = await this.storageRefusal(tx, request, storage);
       if (overStorage) outcomes.set(job, { ok: false, refusal: overStorage });
-      else if (request.quota) outcomes.set(job, await this.appendCharged(tx, request, request.quota));
+      else if (request.quota) charged.push({ job, request, quota: request.quota });
       else together.push({ job, request });
+    }
+    // Quota counters are locked in tenant order, as in every group: two groups in flight never wait
+    // on each other's counters in a cycle (which PostgreSQL would break only after deadlock_timeout).
+    charged.sort((a, b) =>
+      a.request.tenantId < b.request.tenantId ? -1 : a.request.tenantId > b.request.tenantId ? 1 : 0,
+    );
+    for (const { job, request, quota } of charged) {
+      outcomes.set(job, await this.appendCharged(tx, request, quota));
     }
     const appended = await this.store.appendManyWithin(
       tx,
