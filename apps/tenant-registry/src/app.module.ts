@@ -13,7 +13,7 @@ import {
   SERVICE_LOGGER,
   ServiceKitModule,
 } from '@platform/service-kit';
-import { tenantStorageBytes } from '@platform/read-models';
+import { ReadModelStorageMeter } from '@platform/read-models';
 import { TenantDirectory } from '@platform/tenancy';
 import { WebhookDispatcher } from '@platform/webhooks';
 import { KafkaApiKeyAnnouncer } from './api-keys/api-key-announcer';
@@ -188,8 +188,7 @@ export class AppModule {
             new StorageMeter(
               {
                 db,
-                readModelBytes: (tenantId, isolation) =>
-                  tenantStorageBytes(config.DATABASE_URL, tenantId, isolation),
+                readModels: new ReadModelStorageMeter(config.DATABASE_URL),
                 logger: logger.child({ component: 'storage-meter' }),
                 now: () => new Date(),
               },

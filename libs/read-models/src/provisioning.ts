@@ -100,49 +100,92 @@ export async function deprovisionTenantStorage(
  * Bytes the tenant's read models take, by isolation mode: its schema's tables with their indexes
  * and TOAST (`schema`), its database (`dedicated`), or the size of its rows in the shared tables
  * (`shared`: row data only, the shared indexes are not apportioned). 0 when there is no storage.
+ * One connection for this call only: a meter that measures tenant after tenant uses
+ * {@link ReadModelStorageMeter}, which keeps its connection.
  */
 export async function tenantStorageBytes(
   databaseUrl: string,
   tenantId: string,
   isolation: TenantIsolation,
 ): Promise<number> {
-  const storage = storageOf(tenantId, isolation);
-  return withMainDatabase(databaseUrl, async (main) => {
-    const bytes = async (sql: string, parameters: unknown[]): Promise<number> => {
-      const rows: { bytes: string | null }[] = await main.query(sql, parameters);
-      return Number(rows[0]?.bytes ?? 0);
-    };
-    switch (storage.mode) {
-      case 'schema':
-        return bytes(
-          `SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint AS bytes FROM pg_class c
-             JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE n.nspname = $1 AND c.relkind IN ('r', 'm', 'p')`,
-          [storage.schema],
-        );
-      case 'dedicated':
-        return bytes(
-          `SELECT pg_database_size(datname)::bigint AS bytes FROM pg_database WHERE datname = $1`,
-          [storage.database],
-        );
-      case 'shared': {
-        const tables: { table_name: string }[] = await main.query(
-          `SELECT table_name FROM information_schema.tables
-            WHERE table_schema = $1 AND table_name IN ('orders', 'processed_events')`,
-          [storage.schema],
-        );
-        let total = 0;
-        for (const { table_name: table } of tables) {
-          total += await bytes(
-            `SELECT coalesce(sum(pg_column_size(t.*)), 0)::bigint AS bytes FROM "${storage.schema}"."${table}" t
-              WHERE t.tenant_id = $1`,
-            [tenantId],
-          );
-        }
-        return total;
-      }
+  return withMainDatabase(databaseUrl, (main) => measureStorage(main, tenantId, isolation));
+}
+
+/**
+ * Measures tenants' read models ({@link tenantStorageBytes}) over one connection to the main
+ * database, opened at the first measure and kept until `close`.
+ *
+ * @example
+ * const meter = new ReadModelStorageMeter(process.env.DATABASE_URL);
+ * const bytes = await meter.bytes(tenantId, 'shared');
+ * await meter.close();
+ */
+export class ReadModelStorageMeter {
+  private main: Promise<DataSource> | undefined;
+
+  constructor(private readonly databaseUrl: string) {}
+
+  async bytes(tenantId: string, isolation: TenantIsolation): Promise<number> {
+    this.main ??= new DataSource({ type: 'postgres', url: this.databaseUrl, extra: { max: 1 } })
+      .initialize()
+      .catch((error: unknown) => {
+        this.main = undefined; // the next measure tries again
+        throw error;
+      });
+    return measureStorage(await this.main, tenantId, isolation);
+  }
+
+  async close(): Promise<void> {
+    const main = this.main;
+    this.main = undefined;
+    if (main === undefined) return;
+    try {
+      await (await main).destroy();
+    } catch {
+      // never opened: nothing to close
     }
-  });
+  }
+}
+
+async function measureStorage(
+  main: DataSource,
+  tenantId: string,
+  isolation: TenantIsolation,
+): Promise<number> {
+  const storage = storageOf(tenantId, isolation);
+  const bytes = async (sql: string, parameters: unknown[]): Promise<number> => {
+    const rows: { bytes: string | null }[] = await main.query(sql, parameters);
+    return Number(rows[0]?.bytes ?? 0);
+  };
+  switch (storage.mode) {
+    case 'schema':
+      return bytes(
+        `SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint AS bytes FROM pg_class c
+           JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE n.nspname = $1 AND c.relkind IN ('r', 'm', 'p')`,
+        [storage.schema],
+      );
+    case 'dedicated':
+      return bytes(`SELECT pg_database_size(datname)::bigint AS bytes FROM pg_database WHERE datname = $1`, [
+        storage.database,
+      ]);
+    case 'shared': {
+      const tables: { table_name: string }[] = await main.query(
+        `SELECT table_name FROM information_schema.tables
+          WHERE table_schema = $1 AND table_name IN ('orders', 'processed_events')`,
+        [storage.schema],
+      );
+      let total = 0;
+      for (const { table_name: table } of tables) {
+        total += await bytes(
+          `SELECT coalesce(sum(pg_column_size(t.*)), 0)::bigint AS bytes FROM "${storage.schema}"."${table}" t
+            WHERE t.tenant_id = $1`,
+          [tenantId],
+        );
+      }
+      return total;
+    }
+  }
 }
 
 /** True when the tenant's storage has its read-model tables. */

@@ -22,8 +22,10 @@ describe('storage meter on PostgreSQL', () => {
     meter = new StorageMeter(
       {
         db: fixture.db,
-        readModelBytes: async (tenantId: string, _isolation: TenantIsolation) =>
-          readModels.get(tenantId) ?? 0,
+        readModels: {
+          bytes: async (tenantId: string, _isolation: TenantIsolation) => readModels.get(tenantId) ?? 0,
+          close: async () => undefined,
+        },
         logger: pino({ level: 'silent' }),
         now: () => new Date(),
       },
@@ -85,6 +87,49 @@ describe('storage meter on PostgreSQL', () => {
   });
 });
 
+describe('storage meter pacing', () => {
+  it("spreads a pass's measures over the interval instead of running them back to back", async () => {
+    const fixture = await registryFixture();
+    const intervalMs = 1_500;
+    const tenants = 3;
+    const measuredAt: number[] = [];
+    const meter = new StorageMeter(
+      {
+        db: fixture.db,
+        readModels: {
+          bytes: async () => {
+            measuredAt.push(performance.now());
+            return 0;
+          },
+          close: async () => undefined,
+        },
+        logger: pino({ level: 'silent' }),
+        now: () => new Date(),
+      },
+      intervalMs,
+    );
+    try {
+      for (let i = 0; i < tenants; i += 1) {
+        const created = await createTenant(fixture.commands, { plan: 'free', isolation: 'shared' });
+        await fixture.commands.execute(
+          { type: 'ActivateTenant', data: { tenantId: created.tenantId } },
+          testCaller(),
+        );
+      }
+      meter.start();
+      await eventually(() => expect(measuredAt.length).toBeGreaterThanOrEqual(tenants), {
+        timeoutMs: 10_000,
+      });
+      // one tenant every intervalMs / tenants (500 ms); a slow box only makes the gaps longer
+      const gaps = measuredAt.slice(1, tenants).map((at, i) => at - measuredAt[i]!);
+      for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual((intervalMs / tenants) * 0.9);
+    } finally {
+      await meter.stop();
+      await fixture.close();
+    }
+  });
+});
+
 describe('storage meter at shutdown', () => {
   it('stops within its grace even when a measure in flight never ends, and measures nothing after', async () => {
     const fixture = await registryFixture();
@@ -99,11 +144,14 @@ describe('storage meter at shutdown', () => {
       const meter = new StorageMeter(
         {
           db: fixture.db,
-          readModelBytes: () => {
-            started += 1;
-            return new Promise<number>((resolve) => {
-              stuck = () => resolve(0);
-            });
+          readModels: {
+            bytes: () => {
+              started += 1;
+              return new Promise<number>((resolve) => {
+                stuck = () => resolve(0);
+              });
+            },
+            close: async () => undefined,
           },
           logger: pino({ level: 'silent' }),
           now: () => new Date(),

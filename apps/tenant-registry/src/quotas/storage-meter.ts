@@ -9,19 +9,26 @@ const MIB = 1024 * 1024;
 
 export interface StorageMeterDeps {
   readonly db: RegistryDatabase;
-  /** Bytes of the tenant's read models (`tenantStorageBytes` of `@platform/read-models`). */
-  readonly readModelBytes: (tenantId: string, isolation: TenantIsolation) => Promise<number>;
+  /** The tenants' read models (`ReadModelStorageMeter` of `@platform/read-models`), closed at stop. */
+  readonly readModels: {
+    bytes(tenantId: string, isolation: TenantIsolation): Promise<number>;
+    close(): Promise<void>;
+  };
   readonly logger: Logger;
   readonly now: () => Date;
 }
 
 /**
  * Measures every live tenant's storage (its events and snapshots, and its read models: schema,
- * database or rows) every `intervalMs`, records it as the tenant's `storage-bytes` gauge, which the
- * command service checks against the plan's `maxStorageMb` before each write, and shows it in the
- * tenant's `StorageWithinQuota` condition. A measure is a few catalogue and aggregate queries per
+ * database or rows) once every `intervalMs`, records it as the tenant's `storage-bytes` gauge, which
+ * the command service checks against the plan's `maxStorageMb` before each write, and shows it in
+ * the tenant's `StorageWithinQuota` condition. A measure is a few catalogue and aggregate queries per
  * tenant; between two measures a tenant may grow past its quota (the quota is checked against the
  * last measure).
+ *
+ * The measures of a pass are spread evenly over the interval (one tenant every `intervalMs / n`),
+ * never run back to back: a registry that starts with a thousand tenants would otherwise scan all of
+ * their rows at once, on the same cores and the same PostgreSQL as the requests.
  */
 export class StorageMeter {
   private running: Promise<void> | undefined;
@@ -51,13 +58,13 @@ export class StorageMeter {
     clearTimeout(timer);
     if (outcome === 'late')
       this.deps.logger.warn({ graceMs }, 'storage meter: a measure in flight was left at shutdown');
+    await this.deps.readModels.close();
   }
 
   /** One pass over the live tenants; a tenant that fails to measure is logged and skipped. */
   async measureAll(): Promise<number> {
     let measured = 0;
-    for (const tenant of await this.deps.db.tenants.all()) {
-      if (tenant.status !== 'active' && tenant.status !== 'suspended') continue;
+    for (const tenant of await this.liveTenants()) {
       if (this.stopping.signal.aborted) break;
       try {
         await this.measure(tenant);
@@ -74,9 +81,9 @@ export class StorageMeter {
 
   /** Measures one tenant, records the gauge, and its condition when the verdict changes. */
   async measure(tenant: TenantRecord): Promise<number> {
-    const { db, readModelBytes } = this.deps;
+    const { db, readModels } = this.deps;
     const bytes =
-      (await db.store.tenantStorageBytes(tenant.id)) + (await readModelBytes(tenant.id, tenant.isolation));
+      (await db.store.tenantStorageBytes(tenant.id)) + (await readModels.bytes(tenant.id, tenant.isolation));
     const now = this.deps.now();
     await db.usage.setGauge(tenant.id, STORAGE_BYTES_METRIC, bytes, now);
     const limitMb = PLANS[tenant.plan].quotas.maxStorageMb;
@@ -94,21 +101,52 @@ export class StorageMeter {
     return bytes;
   }
 
+  /** Tenants the meter measures: the live ones (active or suspended). */
+  private async liveTenants(): Promise<TenantRecord[]> {
+    return (await this.deps.db.tenants.all()).filter(
+      (tenant) => tenant.status === 'active' || tenant.status === 'suspended',
+    );
+  }
+
+  /** Passes until stopped, each measuring every live tenant once, spread over `intervalMs`. */
   private async loop(): Promise<void> {
     const { signal } = this.stopping;
     while (!signal.aborted) {
+      let tenants: TenantRecord[] = [];
       try {
-        await this.measureAll();
+        tenants = await this.liveTenants();
       } catch (error) {
-        this.deps.logger.warn({ err: error }, 'storage meter pass failed');
+        this.deps.logger.warn({ err: error }, 'storage meter: could not list the tenants');
       }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.intervalMs);
-        signal.addEventListener('abort', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
+      if (tenants.length === 0) await this.pause(this.intervalMs);
+      const spacing = this.intervalMs / Math.max(tenants.length, 1);
+      for (const tenant of tenants) {
+        if (signal.aborted) return;
+        try {
+          await this.measure(tenant);
+        } catch (error) {
+          this.deps.logger.warn(
+            { err: error, tenantId: tenant.id },
+            'storage meter: could not measure a tenant',
+          );
+        }
+        await this.pause(spacing);
+      }
     }
+  }
+
+  /** Waits `ms`, or less when the meter is stopped. */
+  private pause(ms: number): Promise<void> {
+    const { signal } = this.stopping;
+    if (signal.aborted) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener('abort', done);
+    });
   }
 }

@@ -6,6 +6,7 @@ import {
   deprovisionTenantStorage,
   provisionTenantStorage,
   tenantStorageBytes,
+  ReadModelStorageMeter,
   tenantStorageReady,
 } from '../provisioning';
 import { TenantDataSources } from '../tenant-data-sources';
@@ -91,9 +92,19 @@ describe.each(modes)('order read model, isolation %s, on real PostgreSQL', (isol
       await store.apply(tenantA, randomUUID(), created(randomUUID()), at(1, 1_000 + i));
     }
 
-    expect(await tenantStorageBytes(url, tenantA, isolation)).toBeGreaterThan(before);
+    const after = await tenantStorageBytes(url, tenantA, isolation);
+    expect(after).toBeGreaterThan(before);
     // in the shared schema only the tenant's own rows count (elsewhere B's storage is its own)
     if (isolation === 'shared') expect(await tenantStorageBytes(url, tenantB, isolation)).toBe(otherBefore);
+
+    // the meter that keeps its connection measures the same, tenant after tenant
+    const meter = new ReadModelStorageMeter(url);
+    try {
+      expect(await meter.bytes(tenantA, isolation)).toBe(after);
+      expect(await meter.bytes(tenantB, isolation)).toBe(await tenantStorageBytes(url, tenantB, isolation));
+    } finally {
+      await meter.close();
+    }
   });
 
   it('refuses a tenant the directory does not know', async () => {
