@@ -1,6 +1,44 @@
 import type { z } from 'zod';
-import { addOrderItemSchema, createOrderSchema } from './orders/orders.commands';
-import { orderCreatedSchema, orderItemAddedSchema } from './orders/orders.events';
+import {
+  createProductSchema,
+  orderStockSchema,
+  reserveStockSchema,
+  restockProductSchema,
+} from './inventory/inventory.commands';
+import {
+  productCreatedSchema,
+  productRestockedSchema,
+  stockCommittedSchema,
+  stockReleasedSchema,
+  stockReservationRejectedSchema,
+  stockReservedSchema,
+} from './inventory/inventory.events';
+import {
+  addOrderItemSchema,
+  cancelOrderSchema,
+  confirmOrderSchema,
+  createOrderSchema,
+  orderStepSchema,
+} from './orders/orders.commands';
+import {
+  orderCancelledSchema,
+  orderConfirmedSchema,
+  orderCreatedSchema,
+  orderItemAddedSchema,
+  orderStepDoneSchema,
+} from './orders/orders.events';
+import {
+  chargePaymentSchema,
+  recordChargeOutcomeSchema,
+  refundPaymentSchema,
+} from './payments/payments.commands';
+import {
+  paymentChargedSchema,
+  paymentDeclinedSchema,
+  paymentRefundedSchema,
+  paymentRequestedSchema,
+  paymentVoidedSchema,
+} from './payments/payments.events';
 import { tenantSnapshotSchema } from './tenants/tenants.events';
 import {
   tenantArchivedSchema,
@@ -17,11 +55,30 @@ export interface MessageDefinition {
   readonly name: string;
   readonly kind: 'command' | 'event';
   /** Bounded context; with the name it forms `ce_type` (`orders.OrderCreated`). */
-  readonly context: 'orders' | 'tenants';
+  readonly context: 'orders' | 'inventory' | 'payments' | 'tenants';
   readonly topic: string;
   readonly schemaVersion: number;
   readonly schema: z.ZodType;
 }
+
+/** Version-1 definitions of one context's messages of one kind on one topic. */
+function definitions(
+  kind: MessageDefinition['kind'],
+  context: MessageDefinition['context'],
+  topic: string,
+  schemas: Record<string, z.ZodType>,
+): MessageDefinition[] {
+  return Object.entries(schemas).map(([name, schema]) => ({
+    name,
+    kind,
+    context,
+    topic,
+    schemaVersion: 1,
+    schema,
+  }));
+}
+const commands = definitions.bind(undefined, 'command');
+const events = definitions.bind(undefined, 'event');
 
 /** Every message the platform sends, with its current schema version. One source of truth. */
 export const messageRegistry: readonly MessageDefinition[] = [
@@ -41,6 +98,13 @@ export const messageRegistry: readonly MessageDefinition[] = [
     schemaVersion: 1,
     schema: addOrderItemSchema,
   },
+  ...commands('orders', Topics.ordersCommands, {
+    ConfirmOrder: confirmOrderSchema,
+    CancelOrder: cancelOrderSchema,
+    RecordOrderReservation: orderStepSchema,
+    RecordOrderPayment: orderStepSchema,
+    ShipOrder: orderStepSchema,
+  }),
   {
     name: 'OrderCreated',
     kind: 'event',
@@ -57,6 +121,40 @@ export const messageRegistry: readonly MessageDefinition[] = [
     schemaVersion: 1,
     schema: orderItemAddedSchema,
   },
+  ...events('orders', Topics.ordersEvents, {
+    OrderConfirmed: orderConfirmedSchema,
+    OrderReserved: orderStepDoneSchema,
+    OrderPaid: orderStepDoneSchema,
+    OrderShipped: orderStepDoneSchema,
+    OrderCancelled: orderCancelledSchema,
+  }),
+  ...commands('inventory', Topics.inventoryCommands, {
+    CreateProduct: createProductSchema,
+    RestockProduct: restockProductSchema,
+    ReserveStock: reserveStockSchema,
+    ReleaseStock: orderStockSchema,
+    CommitStock: orderStockSchema,
+  }),
+  ...events('inventory', Topics.inventoryEvents, {
+    ProductCreated: productCreatedSchema,
+    ProductRestocked: productRestockedSchema,
+    StockReserved: stockReservedSchema,
+    StockReservationRejected: stockReservationRejectedSchema,
+    StockReleased: stockReleasedSchema,
+    StockCommitted: stockCommittedSchema,
+  }),
+  ...commands('payments', Topics.paymentsCommands, {
+    ChargePayment: chargePaymentSchema,
+    RecordChargeOutcome: recordChargeOutcomeSchema,
+    RefundPayment: refundPaymentSchema,
+  }),
+  ...events('payments', Topics.paymentsEvents, {
+    PaymentRequested: paymentRequestedSchema,
+    PaymentCharged: paymentChargedSchema,
+    PaymentDeclined: paymentDeclinedSchema,
+    PaymentRefunded: paymentRefundedSchema,
+    PaymentVoided: paymentVoidedSchema,
+  }),
   {
     name: 'TenantCreated',
     kind: 'event',

@@ -1,7 +1,13 @@
 import type { AddOrderItem, OrderEvent } from '@platform/contracts';
 import { assertNever } from './assert-never';
 import { accepted, type DecideResult, rejected } from './decider';
-import { currencyMismatch, orderNotFound, type OrderRejection, tooManyLines } from './order.rejections';
+import {
+  currencyMismatch,
+  orderNotFound,
+  orderStatusConflict,
+  type OrderRejection,
+  tooManyLines,
+} from './order.rejections';
 import type { DraftOrder, OrderState } from './order.state';
 
 export const MAX_ORDER_LINES = 100;
@@ -16,6 +22,12 @@ export function addOrderItem(
       return rejected(orderNotFound(command.data.orderId));
     case 'draft':
       return addToDraft(command, state);
+    case 'confirmed':
+    case 'reserved':
+    case 'paid':
+    case 'shipped':
+    case 'cancelled':
+      return rejected(orderStatusConflict(command.data.orderId, state.status, 'take more items'));
     default:
       return assertNever(state);
   }

@@ -5,3 +5,6 @@ export * from './create-order';
 export * from './add-order-item';
 export * from './order.decider';
 export * from './order-total';
+export * from './confirm-order';
+export * from './cancel-order';
+export * from './fulfilment-steps';

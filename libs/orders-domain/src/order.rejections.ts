@@ -11,7 +11,12 @@ export interface OrderRejection {
 }
 
 export type OrderRejectionCode =
-  'order-already-exists' | 'order-not-found' | 'currency-mismatch' | 'too-many-lines';
+  | 'order-already-exists'
+  | 'order-not-found'
+  | 'currency-mismatch'
+  | 'too-many-lines'
+  | 'order-empty'
+  | 'order-status-conflict';
 
 export const orderAlreadyExists = (orderId: string): OrderRejection => ({
   kind: 'conflict',
@@ -35,4 +40,17 @@ export const tooManyLines = (max: number): OrderRejection => ({
   kind: 'conflict',
   code: 'too-many-lines',
   detail: `An order holds at most ${max} lines`,
+});
+
+export const orderEmpty = (orderId: string): OrderRejection => ({
+  kind: 'conflict',
+  code: 'order-empty',
+  detail: `Order ${orderId} has no items; an empty order cannot be confirmed`,
+});
+
+/** The command does not fit the order's status (e.g. adding an item to a shipped order). */
+export const orderStatusConflict = (orderId: string, status: string, action: string): OrderRejection => ({
+  kind: 'conflict',
+  code: 'order-status-conflict',
+  detail: `Order ${orderId} is ${status}; it cannot ${action}`,
 });

@@ -27,8 +27,14 @@ export function orderStateJson(state: OrderState): JsonValue {
     case 'empty':
       return null;
     case 'draft':
+    case 'confirmed':
+    case 'reserved':
+    case 'paid':
+    case 'shipped':
+    case 'cancelled':
       return {
         status: state.status,
+        ...(state.status === 'cancelled' && { reason: state.reason }),
         orderId: state.orderId,
         customerId: state.customerId,
         ...(state.currency !== undefined && { currency: state.currency }),

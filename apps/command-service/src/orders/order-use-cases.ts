@@ -1,7 +1,10 @@
 import type { OrderCommand } from '@platform/contracts';
 import type { QuotaCharge } from '../audited-append/audited-append.port';
 import { addingOrderItem } from './adding-order-item/adding-order-item';
+import { cancellingOrder } from './cancelling-order/cancelling-order';
+import { confirmingOrder } from './confirming-order/confirming-order';
 import { creatingOrder } from './creating-order/creating-order';
+import { fulfillingOrder } from './fulfilling-order/fulfilling-order';
 import type { OrderLimits } from './order-quota';
 
 /**
@@ -20,6 +23,11 @@ export interface OrderUseCase {
 export const ORDER_USE_CASES: { readonly [Type in OrderCommand['type']]: OrderUseCase } = {
   CreateOrder: creatingOrder,
   AddOrderItem: addingOrderItem,
+  ConfirmOrder: confirmingOrder,
+  CancelOrder: cancellingOrder,
+  RecordOrderReservation: fulfillingOrder.recordReservation,
+  RecordOrderPayment: fulfillingOrder.recordPayment,
+  ShipOrder: fulfillingOrder.ship,
 };
 
 export const orderUseCaseOf = (command: OrderCommand): OrderUseCase => ORDER_USE_CASES[command.type];

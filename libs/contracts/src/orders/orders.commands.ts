@@ -21,12 +21,50 @@ export const addOrderItemBodySchema = z.strictObject({
   unitPrice: moneySchema,
 });
 
+/** Why an order was cancelled: by its customer, or by the fulfilment saga's compensation. */
+export const CANCELLATION_REASONS = ['customer', 'out-of-stock', 'payment-declined', 'timeout'] as const;
+export type CancellationReason = (typeof CANCELLATION_REASONS)[number];
+
+/** A payment token of the (simulated) provider, e.g. `tok_visa`. */
+export const PAYMENT_TOKEN_PATTERN = /^tok_[A-Za-z0-9_]{1,60}$/;
+
+/** `POST /v1/orders/{id}/confirm` body. */
+export const confirmOrderBodySchema = z.strictObject({
+  paymentToken: z.string().regex(PAYMENT_TOKEN_PATTERN, 'a payment token, e.g. "tok_visa"'),
+});
+
+/** `POST /v1/orders/{id}/cancel` body: a client cancels for its customer only. */
+export const cancelOrderBodySchema = z.strictObject({
+  reason: z.literal('customer'),
+});
+
 export const createOrderSchema = createOrderBodySchema.extend({ orderId: z.uuid() });
 export const addOrderItemSchema = addOrderItemBodySchema.extend({ orderId: z.uuid() });
+
+export const confirmOrderSchema = confirmOrderBodySchema.extend({ orderId: z.uuid() });
+/** Cancel: `customer` from the HTTP API, the other reasons from the fulfilment saga only. */
+export const cancelOrderSchema = z.strictObject({ orderId: z.uuid(), reason: z.enum(CANCELLATION_REASONS) });
+/** The saga's steps on the order: each names the order only. */
+export const orderStepSchema = z.strictObject({ orderId: z.uuid() });
 
 export type CreateOrderData = z.infer<typeof createOrderSchema>;
 export type AddOrderItemData = z.infer<typeof addOrderItemSchema>;
 
 export type CreateOrder = Command<'CreateOrder', CreateOrderData>;
 export type AddOrderItem = Command<'AddOrderItem', AddOrderItemData>;
-export type OrderCommand = CreateOrder | AddOrderItem;
+export type ConfirmOrder = Command<'ConfirmOrder', z.infer<typeof confirmOrderSchema>>;
+export type CancelOrder = Command<'CancelOrder', z.infer<typeof cancelOrderSchema>>;
+/** Saga: every line's stock is reserved. */
+export type RecordOrderReservation = Command<'RecordOrderReservation', z.infer<typeof orderStepSchema>>;
+/** Saga: the payment was charged. */
+export type RecordOrderPayment = Command<'RecordOrderPayment', z.infer<typeof orderStepSchema>>;
+/** Saga: the stock left the warehouse. */
+export type ShipOrder = Command<'ShipOrder', z.infer<typeof orderStepSchema>>;
+export type OrderCommand =
+  | CreateOrder
+  | AddOrderItem
+  | ConfirmOrder
+  | CancelOrder
+  | RecordOrderReservation
+  | RecordOrderPayment
+  | ShipOrder;

@@ -48,6 +48,35 @@ describe('projectOrder', () => {
     expect(projectOrder(row, item('A', 1, '5'), at(2))).toBe(row);
   });
 
+  it('given an order, when the saga moves it on and it is cancelled, then the row shows each status', () => {
+    const confirmed: OrderEvent = {
+      type: 'OrderConfirmed',
+      data: {
+        orderId,
+        customerId: 'c-1',
+        skus: [{ sku: 'A', quantity: 1 }],
+        total: { amount: '1.00', currency: 'EUR' },
+        paymentToken: 'tok_visa',
+      },
+    };
+    const reserved: OrderEvent = { type: 'OrderReserved', data: { orderId } };
+    expect(fold([created, item('A', 1, '1.00'), confirmed])).toMatchObject({
+      status: 'confirmed',
+      version: 3,
+    });
+    expect(fold([created, item('A', 1, '1.00'), confirmed, reserved])).toMatchObject({ status: 'reserved' });
+    const cancelled: OrderEvent = {
+      type: 'OrderCancelled',
+      data: { orderId, reason: 'timeout', from: 'reserved' },
+    };
+    expect(fold([created, item('A', 1, '1.00'), confirmed, reserved, cancelled])).toMatchObject({
+      status: 'cancelled',
+      totalAmount: '1.00',
+      version: 5,
+    });
+    expect(projectOrder(undefined, reserved, at(4))).toBeUndefined();
+  });
+
   it('given nothing, when an item arrives, then it does not apply', () => {
     expect(projectOrder(undefined, item('A', 1, '5'), at(2))).toBeUndefined();
   });

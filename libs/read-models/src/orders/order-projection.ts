@@ -65,8 +65,30 @@ export function projectOrder(
         lastPosition: Math.max(row.lastPosition, meta.position),
       };
     }
+    case 'OrderConfirmed':
+    case 'OrderReserved':
+    case 'OrderPaid':
+    case 'OrderShipped':
+    case 'OrderCancelled':
+      if (!row) return undefined;
+      return {
+        ...row,
+        status: STATUS_AFTER[event.type],
+        updatedAt: meta.occurredAt,
+        version: meta.version,
+        lastPosition: Math.max(row.lastPosition, meta.position),
+      };
   }
 }
+
+/** The status an order's row shows after each status event. */
+const STATUS_AFTER = {
+  OrderConfirmed: 'confirmed',
+  OrderReserved: 'reserved',
+  OrderPaid: 'paid',
+  OrderShipped: 'shipped',
+  OrderCancelled: 'cancelled',
+} as const;
 
 /** An order event and what its envelope says about it, as {@link projectOrders} folds it. */
 export interface OrderEventAt {
