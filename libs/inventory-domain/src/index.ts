@@ -1,0 +1,3 @@
+export * from './product.state';
+export * from './product.rejections';
+export * from './product.decider';

@@ -1,0 +1,3 @@
+export * from './payment.state';
+export * from './payment.decider';
+export * from './payment-provider.port';
