@@ -1,0 +1,2 @@
+export * from './fulfilment.state';
+export * from './fulfilment.saga';
