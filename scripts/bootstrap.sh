@@ -12,11 +12,10 @@ fi
 
 stamp=node_modules/.package-lock.json
 if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ] || [ ! -x node_modules/.bin/node ]; then
-  # `npm install`, not `npm ci`: the registry reachable here lacks some other platforms' optional
-  # binaries (e.g. @swc/core-darwin-*), so the lock file cannot list them and npm 11's `npm ci`
-  # refuses it. `npm install` still installs the locked versions.
-  echo "[bootstrap] installing npm dependencies (npm install from package-lock.json)"
-  npm install --no-audit --no-fund --loglevel=error
+  # `npm ci`: exactly the locked tree, and the lock file is never rewritten (it lists every
+  # platform's optional binaries, e.g. @swc/core-darwin-*, so that a set-up leaves git status clean).
+  echo "[bootstrap] installing npm dependencies (npm ci from package-lock.json)"
+  npm ci --no-audit --no-fund --loglevel=error
 fi
 
 runtime=$(node_modules/.bin/node --version)

@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
 
+lock_before=$(sha256sum < package-lock.json)
 bash scripts/bootstrap.sh
 export PATH="$PWD/node_modules/.bin:$PATH" NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
 bash deploy/local/infra.sh start
@@ -31,6 +32,11 @@ finish() {
 }
 trap finish EXIT
 step "runtime: node $(node --version)"
+# set-up leaves no trace: installing must not rewrite the tracked lock file (issue 11)
+if [ "$(sha256sum < package-lock.json)" != "$lock_before" ]; then
+  echo "package-lock.json was rewritten by the set-up: commit a complete lock file (npm install --package-lock-only)"
+  exit 1
+fi
 step "lint (typed ESLint, module boundaries)"; nx run-many -t lint --output-style=stream
 step "typecheck"; tsc -p tsconfig.json --noEmit
 step "format"; prettier --check . --log-level=warn
