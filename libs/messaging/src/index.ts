@@ -1,11 +1,14 @@
 export * from './kafka-messaging';
+export * from './dead-letters';
 export * from './messaging.module';
 export * from './outgoing';
 export * from './topic-admin';
 export type {
   BatchContext,
   BatchHandler,
+  BeforeDeadLetter,
   ConsumedMessage,
+  HandlerFailure,
   MessageHandler,
 } from './consumer/consumed-message';
 export { NonRetriableError } from './consumer/consumed-message';

@@ -5,6 +5,7 @@ import type { Logger } from '@platform/observability';
 import { BatchingProducer } from './batching-producer';
 import type { ConsumedMessage } from './consumer/consumed-message';
 import { Subscription, type SubscriptionOptions } from './consumer/subscription';
+import { DeadLetters } from './dead-letters';
 import { createKafka, type KafkaConnectionOptions } from './kafka-factory';
 import { fromCurrentContext, withProducerSpan, type OutgoingMessage } from './outgoing';
 import { ReplyListener } from './request-reply';
@@ -31,6 +32,8 @@ export class KafkaMessaging {
   private readonly subscriptions: Subscription[] = [];
   private readonly listeners: ReplyListener[] = [];
   private closed = false;
+  /** The dead-letter topics, for operators: read them, send a message back (see {@link DeadLetters}). */
+  readonly deadLetters: DeadLetters;
 
   private constructor(
     readonly options: MessagingOptions,
@@ -39,7 +42,9 @@ export class KafkaMessaging {
     private readonly producer: Producer,
     private readonly batching: BatchingProducer,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.deadLetters = new DeadLetters(kafka, admin, batching, options.topicPrefix);
+  }
 
   static async connect(options: MessagingOptions, logger: Logger): Promise<KafkaMessaging> {
     const kafka = createKafka(options, logger);

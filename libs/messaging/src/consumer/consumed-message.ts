@@ -12,6 +12,24 @@ export interface ConsumedMessage<T = unknown> {
 
 export type MessageHandler = (message: ConsumedMessage) => Promise<void>;
 
+/** Why a message that reached its handler is about to be dead-lettered. */
+export interface HandlerFailure {
+  /** `invalid-payload` for a {@link NonRetriableError}, else `handler-failed`. */
+  readonly reason: 'invalid-payload' | 'handler-failed';
+  /** The last error's message, as the DLQ's `dlq_error` header carries it. */
+  readonly error: string;
+  /** Attempts made. */
+  readonly attempts: number;
+}
+
+/**
+ * Runs before a message that failed its handler goes to the DLQ: a consumer records what it must
+ * (e.g. the projection parks the message's aggregate). If it throws, it is attempted again with
+ * backoff; if it keeps failing, the batch fails and the message is redelivered (it is neither
+ * dead-lettered nor committed without it).
+ */
+export type BeforeDeadLetter = (message: ConsumedMessage, failure: HandlerFailure) => Promise<void>;
+
 /** Thrown by a handler for a message that no retry can help (bad payload): dead-lettered at once. */
 export class NonRetriableError extends Error {
   constructor(message: string) {

@@ -4,7 +4,12 @@ import type { KafkaMessage } from 'kafkajs';
 import { counter, histogram, type Logger } from '@platform/observability';
 import { TenantContextStore } from '@platform/tenancy';
 import type { BatchingProducer } from '../batching-producer';
-import { NonRetriableError, type ConsumedMessage } from './consumed-message';
+import {
+  NonRetriableError,
+  type BeforeDeadLetter,
+  type ConsumedMessage,
+  type HandlerFailure,
+} from './consumed-message';
 import { deadLetter, type DeadLetterReason } from './dead-letter';
 import { tenantContextOf, type DecodedMessage } from './decode-message';
 
@@ -14,6 +19,8 @@ export interface AttemptOptions {
   readonly maxAttempts: number;
   /** Base of the exponential backoff between attempts (with jitter). */
   readonly retryBackoffMs: number;
+  /** See {@link BeforeDeadLetter}. */
+  readonly beforeDeadLetter?: BeforeDeadLetter;
 }
 
 /** Runs one message's handling once; `attempt` counts from 1. */
@@ -76,14 +83,20 @@ export class MessageAttempts {
           { topic: message.topic, offset: message.offset, err: error, attempt },
           'message handler failed: dead-lettered',
         );
+        const failure: HandlerFailure = {
+          reason: retriable ? 'handler-failed' : 'invalid-payload',
+          error: error instanceof Error ? error.message : String(error),
+          attempts: attempt,
+        };
+        await this.beforeDeadLetter(message, failure);
         await deadLetter(
           this.producer,
           this.options.groupId,
           message.topic,
           message.partition,
           raw,
-          retriable ? 'handler-failed' : 'invalid-payload',
-          error instanceof Error ? error.message : String(error),
+          failure.reason,
+          failure.error,
           attempt,
         );
         consumed.inc({ topic: message.topic, outcome: 'dead_lettered' });
@@ -91,6 +104,24 @@ export class MessageAttempts {
       }
       consumed.inc({ topic: message.topic, outcome: 'retried' });
       await backoff(this.options.retryBackoffMs, attempt);
+    }
+  }
+
+  /** The subscription's {@link BeforeDeadLetter}, with attempts of its own; throws when they run out. */
+  private async beforeDeadLetter(message: ConsumedMessage, failure: HandlerFailure): Promise<void> {
+    const hook = this.options.beforeDeadLetter;
+    if (!hook) return;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await hook(message, failure);
+      } catch (error) {
+        if (attempt >= this.options.maxAttempts) throw error;
+        this.logger.warn(
+          { topic: message.topic, offset: message.offset, err: error, attempt },
+          'before-dead-letter hook failed: retrying',
+        );
+        await backoff(this.options.retryBackoffMs, attempt);
+      }
     }
   }
 

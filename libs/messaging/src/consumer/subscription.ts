@@ -3,7 +3,7 @@ import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, TopicPartitionOff
 import type { Logger } from '@platform/observability';
 import type { BatchingProducer } from '../batching-producer';
 import { BatchAttempts, type PartitionBatch } from './batch-attempts';
-import type { BatchHandler, MessageHandler } from './consumed-message';
+import type { BatchHandler, BeforeDeadLetter, MessageHandler } from './consumed-message';
 import { decodeMessage } from './decode-message';
 import { committableOffset, forEachLimited, groupByKey } from './key-groups';
 import { MessageAttempts } from './message-attempts';
@@ -61,6 +61,11 @@ export interface CommonSubscriptionOptions {
   /** Attempts before a failing message is dead-lettered (batch mode: also of a batch). Default 3. */
   readonly maxAttempts?: number;
   readonly retryBackoffMs?: number;
+  /**
+   * Runs before a message that failed its handler is dead-lettered (not for messages refused by the
+   * header checks, which reach no handler); see {@link BeforeDeadLetter}.
+   */
+  readonly beforeDeadLetter?: BeforeDeadLetter;
   /** Called after each message is done with (handled or dead-lettered): progress tracking. */
   readonly onProcessed?: (topic: string, partition: number, offset: string) => void;
   /**
@@ -105,6 +110,7 @@ export class Subscription {
         groupId: options.groupId,
         maxAttempts: options.maxAttempts ?? 3,
         retryBackoffMs: options.retryBackoffMs ?? 100,
+        ...(options.beforeDeadLetter && { beforeDeadLetter: options.beforeDeadLetter }),
       },
       logger,
     );
