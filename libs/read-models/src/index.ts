@@ -10,3 +10,4 @@ export * from './orders/order-view.reader';
 export * from './orders/order-view-reader.provider';
 export * from './read-models.provider';
 export * from './seen-positions';
+export * from './parking/parked-events';
