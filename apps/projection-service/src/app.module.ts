@@ -1,10 +1,17 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import type { AuditLog } from '@platform/audit';
+import { MESSAGING, type KafkaMessaging } from '@platform/messaging';
 import type { Logger } from '@platform/observability';
-import { SERVICE_CONFIG, ServiceKitModule } from '@platform/service-kit';
+import { jwtOptionsOf, SERVICE_CONFIG, ServiceKitModule } from '@platform/service-kit';
 import type { ProjectionServiceConfig } from './config';
 import { READ_MODELS, ReadModelsProvider } from '@platform/read-models';
+import { DeadLetterOperations } from './dead-letters/dead-letter-operations';
+import { DeadLettersHttpController } from './dead-letters/dead-letters.http.controller';
+import { OrderApplier } from './orders/order-applier';
 import { OrderProjectionController } from './orders/order-projection.message-controller';
 import { SeenPositionsPruner } from './orders/seen-positions.pruner';
+import { ParkedEventsHttpController } from './parking/parked-events.http.controller';
+import { parkingProviders, PROJECTION_AUDIT } from './parking/parking.provider';
 
 @Module({})
 export class AppModule {
@@ -18,12 +25,22 @@ export class AppModule {
           logger,
           kafka: { brokers: config.KAFKA_BROKERS, topicPrefix: config.KAFKA_TOPIC_PREFIX },
           // Each tenant's isolation mode (where its read models live) comes from tenants.lifecycle.
-          tenantDirectory: true,
+          // Operator routes (parked messages, DLQs) take platform-admin tokens; no API keys.
+          tenancy: { jwt: jwtOptionsOf(config), apiKeys: false },
         }),
       ],
+      controllers: [ParkedEventsHttpController, DeadLettersHttpController],
       providers: [
         { provide: SERVICE_CONFIG, useValue: config },
         ReadModelsProvider,
+        OrderApplier,
+        ...parkingProviders,
+        {
+          provide: DeadLetterOperations,
+          inject: [MESSAGING, PROJECTION_AUDIT],
+          useFactory: (messaging: KafkaMessaging, audit: AuditLog) =>
+            new DeadLetterOperations(messaging.deadLetters, audit, config.KAFKA_TOPIC_PREFIX),
+        },
         OrderProjectionController,
         SeenPositionsPruner,
       ],

@@ -1,24 +1,28 @@
 import { z } from 'zod';
-import { databaseEnv, httpEnv, instanceEnv, kafkaEnv } from '@platform/service-kit';
+import { databaseEnv, httpEnv, instanceEnv, jwtEnv, jwtRules, kafkaEnv } from '@platform/service-kit';
 
-export const configSchema = z.object({
-  ...kafkaEnv,
-  ...databaseEnv,
-  ...instanceEnv,
-  ...httpEnv(8082),
-  KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(256).default(6),
-  /** How long a seen position is kept for X-Consistency-Token; older ones count as seen (ADR 0012). */
-  SEEN_POSITIONS_RETENTION_MS: z.coerce
-    .number()
-    .int()
-    .min(60_000)
-    .default(24 * 60 * 60 * 1_000),
-  /** How often the projection deletes seen positions past their retention. */
-  SEEN_POSITIONS_PRUNE_INTERVAL_MS: z.coerce
-    .number()
-    .int()
-    .min(1_000)
-    .default(10 * 60 * 1_000),
-});
+export const configSchema = z
+  .object({
+    ...kafkaEnv,
+    ...databaseEnv,
+    /** Verifies the platform-admin tokens of the operator routes (parked messages, DLQs; ADR 0020). */
+    ...jwtEnv,
+    ...instanceEnv,
+    ...httpEnv(8082),
+    KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(256).default(6),
+    /** How long a seen position is kept for X-Consistency-Token; older ones count as seen (ADR 0012). */
+    SEEN_POSITIONS_RETENTION_MS: z.coerce
+      .number()
+      .int()
+      .min(60_000)
+      .default(24 * 60 * 60 * 1_000),
+    /** How often the projection deletes seen positions past their retention. */
+    SEEN_POSITIONS_PRUNE_INTERVAL_MS: z.coerce
+      .number()
+      .int()
+      .min(1_000)
+      .default(10 * 60 * 1_000),
+  })
+  .superRefine(jwtRules);
 
 export type ProjectionServiceConfig = z.infer<typeof configSchema>;

@@ -27,10 +27,12 @@ export interface ServiceKitOptions {
   /**
    * Serve tenant-scoped HTTP routes, with the tenant context and the tenant directory. `jwt`: at the
    * edge (the gateway, the registry), callers' tokens and API keys. `internalContext`: behind the
-   * gateway, only the context it signed (ADR 0017).
+   * gateway, only the context it signed (ADR 0017). `apiKeys: false` with `jwt`: tokens only, no
+   * feed of the tenants' API keys (an operator route, where a tenant's key has no business).
    */
   readonly tenancy?:
-    { readonly jwt: TokenVerifierOptions } | { readonly internalContext: { readonly secret: string } };
+    | { readonly jwt: TokenVerifierOptions; readonly apiKeys?: boolean }
+    | { readonly internalContext: { readonly secret: string } };
   /** Keep a local tenant directory without serving tenant routes (e.g. command enforcement). */
   readonly tenantDirectory?: boolean;
 }
@@ -64,7 +66,7 @@ export class ServiceKitModule {
       const jwt = options.tenancy.jwt;
       providers.push(
         ApiKeyDirectory,
-        ApiKeyFeed,
+        ...(options.tenancy.apiKeys === false ? [] : [ApiKeyFeed]),
         { provide: TOKEN_VERIFIER, useFactory: () => createTokenVerifier(jwt) },
         { provide: APP_GUARD, useClass: TenantGuard },
       );

@@ -1,19 +1,22 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { fieldErrors, findMessageDefinition, Topics, type OrderEvent } from '@platform/contracts';
+import { Topics } from '@platform/contracts';
 import {
   MESSAGING,
-  NonRetriableError,
   type BatchContext,
   type ConsumedMessage,
+  type HandlerFailure,
   type KafkaMessaging,
 } from '@platform/messaging';
-import { counter } from '@platform/observability';
-import { READ_MODELS, type OrderEventToApply, type ReadModels } from '@platform/read-models';
+import { eventKey, type OrderEventToApply, type ParkedEvents } from '@platform/read-models';
 import { SERVICE_CONFIG } from '@platform/service-kit';
 import type { ProjectionServiceConfig } from '../config';
+import { decideParking } from '../parking/parking-decision';
+import { parkedTotal } from '../parking/parking-metrics';
+import { toParked } from '../parking/parked-message';
+import { PARKED_EVENTS } from '../parking/parking.provider';
 import { GroupedApply } from './grouped-apply';
-
-const applied = counter('projection_events_total', 'Order events by projection outcome', ['outcome']);
+import { OrderApplier } from './order-applier';
+import { toEventToApply } from './order-event';
 
 /**
  * Kafka adapter of the order projection: each `orders.events` message is applied to the read
@@ -22,18 +25,26 @@ const applied = counter('projection_events_total', 'Order events by projection o
  * applied in one transaction, the tenants side by side. An event of a tenant this service does not
  * know yet fails its batch, which is retried (the other tenants' events are then duplicates), and in
  * the end handled one message at a time so that only that tenant's events wait for the directory.
+ *
+ * Poison messages park their aggregate (issue 9): a message that fails its attempts is parked (and
+ * dead-lettered), and every later message of the same aggregate (tenant and key) is parked behind
+ * it rather than applied over the gap, until an operator replays or skips (`ParkedAggregates`).
+ * Other aggregates go on, and the partition's offsets keep moving. Which aggregates of a batch are
+ * parked costs one statement per batch.
  */
 @Injectable()
 export class OrderProjectionController implements OnModuleInit {
   /** One transaction per tenant for the batches of every partition fetched at once. */
   private readonly grouped = new GroupedApply<OrderEventToApply>((tenantId, events) =>
-    this.applyNow(tenantId, events),
+    this.applier.apply(tenantId, events),
   );
 
   constructor(
     @Inject(MESSAGING) private readonly messaging: KafkaMessaging,
-    @Inject(READ_MODELS) private readonly readModels: ReadModels,
-    @Inject(SERVICE_CONFIG) private readonly config: ProjectionServiceConfig,
+    private readonly applier: OrderApplier,
+    @Inject(PARKED_EVENTS) private readonly parked: ParkedEvents,
+    @Inject(SERVICE_CONFIG)
+    private readonly config: Pick<ProjectionServiceConfig, 'KAFKA_TOPIC_PREFIX' | 'KAFKA_PARTITIONS'>,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -42,6 +53,8 @@ export class OrderProjectionController implements OnModuleInit {
         groupId: `${this.config.KAFKA_TOPIC_PREFIX}projection-service.orders`,
         topics: [this.messaging.topic(Topics.ordersEvents)],
         batchHandler: (messages, context) => this.handle(messages, context),
+        // a message that failed its attempts parks its aggregate before it goes to the DLQ
+        beforeDeadLetter: (message, failure) => this.parkFailed(message, failure),
         // An event can outrun the tenant's activation in this service's directory: wait a few seconds.
         maxAttempts: 6,
         retryBackoffMs: 100,
@@ -56,10 +69,11 @@ export class OrderProjectionController implements OnModuleInit {
   }
 
   private async handle(messages: readonly ConsumedMessage[], context: BatchContext): Promise<void> {
+    const toApply = await this.parkBehind(messages);
     // A retried batch goes on its own: an event that fails every time then fails only its own batch.
     const alone = context.attempt > 1 || context.isolated;
     const byTenant = new Map<string, OrderEventToApply[]>();
-    for (const message of messages) {
+    for (const message of toApply) {
       const event = toEventToApply(message);
       const tenantId = message.attributes.tenantId;
       const events = byTenant.get(tenantId);
@@ -68,38 +82,44 @@ export class OrderProjectionController implements OnModuleInit {
     }
     const results = await Promise.allSettled(
       [...byTenant].map(([tenantId, events]) =>
-        alone ? this.applyNow(tenantId, events) : this.grouped.apply(tenantId, events),
+        alone ? this.applier.apply(tenantId, events) : this.grouped.apply(tenantId, events),
       ),
     );
     const failed = results.find((result) => result.status === 'rejected');
     if (failed) throw failed.reason;
   }
 
-  private async applyNow(tenantId: string, events: readonly OrderEventToApply[]): Promise<void> {
-    const outcomes = await this.readModels.orders.applyBatch(tenantId, events);
-    for (const outcome of outcomes) applied.inc({ outcome });
-  }
-}
-
-/** The order event a message carries, or a {@link NonRetriableError} (dead-lettered). */
-function toEventToApply(message: ConsumedMessage): OrderEventToApply {
-  const { attributes } = message;
-  const definition = findMessageDefinition(attributes.type);
-  if (!definition || definition.kind !== 'event' || definition.context !== 'orders') {
-    throw new NonRetriableError(`not an order event: ${attributes.type}`);
-  }
-  const data = definition.schema.safeParse(message.value);
-  if (!data.success) {
-    throw new NonRetriableError(
-      `${definition.name} is not valid: ${JSON.stringify(fieldErrors(data.error))}`,
+  /**
+   * Parks the messages of parked aggregates (a redelivered parked one is left alone) and returns
+   * the messages to apply, in their order.
+   */
+  private async parkBehind(messages: readonly ConsumedMessage[]): Promise<ConsumedMessage[]> {
+    const incoming = messages.map((m) => ({
+      tenantId: m.attributes.tenantId,
+      key: m.key,
+      eventId: m.attributes.id,
+    }));
+    const lookup = await this.parked.lookup(
+      incoming.map((m) => ({ tenantId: m.tenantId, aggregateId: m.key, eventId: m.eventId })),
+    );
+    const decisions = decideParking(lookup, incoming);
+    if (decisions.every((decision) => decision === 'apply')) return [...messages];
+    const toPark = messages.filter((_, index) => decisions[index] === 'park');
+    // an aggregate a replay unparked meanwhile is applied after all
+    const reopened = await this.parked.parkBehind(toPark.map(toParked));
+    for (const message of toPark) {
+      if (!reopened.has(eventKey(message.attributes.tenantId, message.attributes.id)))
+        parkedTotal.inc({ topic: message.topic, reason: 'behind' });
+    }
+    return messages.filter(
+      (message, index) =>
+        decisions[index] === 'apply' ||
+        reopened.has(eventKey(message.attributes.tenantId, message.attributes.id)),
     );
   }
-  if (attributes.sequence === undefined) throw new NonRetriableError('order event without ce_sequence');
-  return {
-    eventId: attributes.id,
-    event: { type: definition.name, data: data.data } as OrderEvent,
-    occurredAt: attributes.time,
-    version: attributes.sequence,
-    ...(attributes.position !== undefined && { position: attributes.position }),
-  };
+
+  private async parkFailed(message: ConsumedMessage, failure: HandlerFailure): Promise<void> {
+    await this.parked.parkFailed(toParked(message), failure.error, failure.attempts);
+    parkedTotal.inc({ topic: message.topic, reason: 'failed' });
+  }
 }
