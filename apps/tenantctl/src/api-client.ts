@@ -5,6 +5,11 @@ export interface ApiCall {
   readonly body?: unknown;
   /** Raw body (a manifest file) with its content type. */
   readonly raw?: { readonly text: string; readonly contentType: string };
+  /**
+   * Who answers: the gateway (default), or the projection service's operator routes (parked
+   * messages, dead-letter topics; ADR 0020), which are not on the gateway.
+   */
+  readonly service?: 'gateway' | 'projection';
 }
 
 export interface ApiResult {
@@ -13,6 +18,7 @@ export interface ApiResult {
 }
 
 export interface Connection {
+  /** Base URL of the service the call goes to (see {@link ApiCall.service}). */
   readonly url: string;
   readonly token: string;
   readonly tenant?: string;

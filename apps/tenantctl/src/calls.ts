@@ -69,4 +69,41 @@ export const calls = {
     path: `/v1/tenants/${seg(id)}/webhooks/dead-letters/${seg(deliveryId)}/requeue`,
   }),
   audit: (id: string): ApiCall => ({ method: 'GET', path: `/v1/tenants/${seg(id)}/audit` }),
+  listParked: (tenant?: string, limit?: string): ApiCall => {
+    const query = new URLSearchParams({
+      ...(tenant !== undefined && { tenant }),
+      ...(limit !== undefined && { limit }),
+    }).toString();
+    return { method: 'GET', path: `/v1/admin/parked${query ? `?${query}` : ''}`, service: 'projection' };
+  },
+  showParked: (tenant: string, aggregateId: string): ApiCall => ({
+    method: 'GET',
+    path: `/v1/admin/parked/${seg(tenant)}/${seg(aggregateId)}`,
+    service: 'projection',
+  }),
+  handleParked: (tenant: string, aggregateId: string, action: 'replay' | 'skip'): ApiCall => ({
+    method: 'POST',
+    path: `/v1/admin/parked/${seg(tenant)}/${seg(aggregateId)}/${action}`,
+    service: 'projection',
+  }),
+  listDlq: (topic: string, options: { limit?: string; from?: string }): ApiCall => {
+    const query = new URLSearchParams(
+      Object.entries(options).filter((entry): entry is [string, string] => entry[1] !== undefined),
+    ).toString();
+    return {
+      method: 'GET',
+      path: `/v1/admin/dlq/${seg(topic)}${query ? `?${query}` : ''}`,
+      service: 'projection',
+    };
+  },
+  showDlq: (topic: string, partition: string, offset: string): ApiCall => ({
+    method: 'GET',
+    path: `/v1/admin/dlq/${seg(topic)}/${seg(partition)}/${seg(offset)}`,
+    service: 'projection',
+  }),
+  replayDlq: (topic: string, partition: string, offset: string): ApiCall => ({
+    method: 'POST',
+    path: `/v1/admin/dlq/${seg(topic)}/${seg(partition)}/${seg(offset)}/replay`,
+    service: 'projection',
+  }),
 };

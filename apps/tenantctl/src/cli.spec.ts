@@ -66,6 +66,40 @@ describe('tenantctl', () => {
     expect(sent).toEqual([{ connection: { url: 'http://gw:8080', token: 'tok' }, call: expected }]);
   });
 
+  it.each([
+    [['parked', 'list', '--tenant', 'acme'], { method: 'GET', path: '/v1/admin/parked?tenant=acme' }],
+    [['parked', 'show', 't-1', 'o-1'], { method: 'GET', path: '/v1/admin/parked/t-1/o-1' }],
+    [['parked', 'replay', 't-1', 'o-1'], { method: 'POST', path: '/v1/admin/parked/t-1/o-1/replay' }],
+    [['parked', 'skip', 't-1', 'o-1'], { method: 'POST', path: '/v1/admin/parked/t-1/o-1/skip' }],
+    [
+      ['dlq', 'list', 'orders.events', '--limit', '5'],
+      { method: 'GET', path: '/v1/admin/dlq/orders.events?limit=5' },
+    ],
+    [
+      ['dlq', 'show', 'orders.events', '0', '17'],
+      { method: 'GET', path: '/v1/admin/dlq/orders.events/0/17' },
+    ],
+    [
+      ['dlq', 'replay', 'orders.events', '0', '17'],
+      { method: 'POST', path: '/v1/admin/dlq/orders.events/0/17/replay' },
+    ],
+  ])('%j goes to the projection service: %j', async (argv, expected) => {
+    const { io, sent } = harness({ status: 200, body: { status: 'unparked' } });
+    const env = { ...io.env, TENANTFLOW_PROJECTION_URL: 'http://projection:8082' };
+    expect(await runCli(argv, { ...io, env })).toBe(0);
+    expect(sent).toEqual([
+      {
+        connection: { url: 'http://projection:8082', token: 'tok' },
+        call: { ...expected, service: 'projection' },
+      },
+    ]);
+  });
+
+  it('exits 1 when a replay leaves the aggregate parked', async () => {
+    const { io } = harness({ status: 200, body: { status: 'parked', error: 'still failing' } });
+    expect(await runCli(['parked', 'replay', 't-1', 'o-1'], io)).toBe(1);
+  });
+
   it('prints a problem to stderr and exits 1', async () => {
     const { io, out, err } = harness({ status: 409, body: { status: 409, title: 'conflict' } });
     expect(await runCli(['resume', 't-1'], io)).toBe(1);

@@ -29,6 +29,11 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
     .description('operate tenantflow tenants through the gateway')
     .option('--url <url>', 'gateway URL (TENANTFLOW_URL)', io.env.TENANTFLOW_URL ?? 'http://127.0.0.1:8080')
     .option(
+      '--projection-url <url>',
+      'projection service URL, for parked and dlq (TENANTFLOW_PROJECTION_URL)',
+      io.env.TENANTFLOW_PROJECTION_URL ?? 'http://127.0.0.1:8082',
+    )
+    .option(
       '--token <jwt>',
       'bearer token of a platform-admin or tenant-admin (TENANTFLOW_TOKEN)',
       io.env.TENANTFLOW_TOKEN,
@@ -40,7 +45,8 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
     call: ApiCall | Promise<ApiCall>,
     check?: (result: ApiResult) => number,
   ): Promise<void> => {
-    const { url, token } = program.opts<{ url: string; token?: string }>();
+    const opts = program.opts<{ url: string; projectionUrl: string; token?: string }>();
+    const { token } = opts;
     if (!token) {
       io.err(
         'tenantctl: no token: pass --token or set TENANTFLOW_TOKEN (npm run -s token -- --roles platform-admin)',
@@ -48,7 +54,9 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
       exitCode = 2;
       return;
     }
-    const result = await io.send({ url, token }, await call);
+    const resolved = await call;
+    const url = resolved.service === 'projection' ? opts.projectionUrl : opts.url;
+    const result = await io.send({ url, token }, resolved);
     const text = JSON.stringify(result.body, null, 2);
     if (result.status >= 400) {
       io.err(text);
@@ -158,6 +166,56 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
         const verification = (result.body as { verification?: { valid?: boolean } } | null)?.verification;
         return verification?.valid === true ? 0 : 1;
       }),
+    );
+
+  const stillParked = (result: ApiResult): number =>
+    (result.body as { status?: string } | null)?.status === 'unparked' ? 0 : 1;
+  const parked = program
+    .command('parked')
+    .description("the projection's parked aggregates: a poison message and those behind it (platform-admin)");
+  parked
+    .command('list')
+    .option('--tenant <tenant>', 'only this tenant (id or slug)')
+    .option('--limit <n>')
+    .action((options: { tenant?: string; limit?: string }) =>
+      run(calls.listParked(options.tenant, options.limit)),
+    );
+  parked
+    .command('show <tenant> <aggregateId>')
+    .description('the parked messages of an aggregate, in order, with the error')
+    .action((tenant: string, aggregateId: string) => run(calls.showParked(tenant, aggregateId)));
+  parked
+    .command('replay <tenant> <aggregateId>')
+    .description('apply the parked messages again, in order (after a fix); exit 1 when still parked')
+    .action((tenant: string, aggregateId: string) =>
+      run(calls.handleParked(tenant, aggregateId, 'replay'), stillParked),
+    );
+  parked
+    .command('skip <tenant> <aggregateId>')
+    .description('drop the first parked message and apply the rest; exit 1 when still parked')
+    .action((tenant: string, aggregateId: string) =>
+      run(calls.handleParked(tenant, aggregateId, 'skip'), stillParked),
+    );
+
+  const dlq = program.command('dlq').description('Kafka dead-letter topics (<topic>.dlq; platform-admin)');
+  dlq
+    .command('list <topic>')
+    .description('messages of <topic>.dlq with their error headers (topic without KAFKA_TOPIC_PREFIX)')
+    .option('--limit <n>')
+    .option('--from <offset>')
+    .action((topic: string, options: { limit?: string; from?: string }) =>
+      run(calls.listDlq(topic, options)),
+    );
+  dlq
+    .command('show <topic> <partition> <offset>')
+    .action((topic: string, partition: string, offset: string) =>
+      run(calls.showDlq(topic, partition, offset)),
+    );
+  dlq
+    .command('replay <topic> <partition> <offset>')
+    .description('send the message back to its original topic (same key and headers), audited')
+    .action((topic: string, partition: string, offset: string) =>
+      run(calls.replayDlq(topic, partition, offset)),
     );
 
   try {
