@@ -10,7 +10,7 @@ import { startPlatform, stopCleanly, type Platform } from './platform.fixture';
 
 // A poison event on orders.events, through the whole platform and the built `tenantctl`: the order
 // is parked (its next real event waits), the DLQ holds the poison, and an operator lists, shows and
-// replays the DLQ message and skips the poison; the order then moves on. ADR 0020.
+// replays the DLQ message and skips the poison; the order then moves on. ADR 0021.
 
 const exec = promisify(execFile);
 const CLI = path.resolve(__dirname, '../../../dist/apps/tenantctl/src/main.js');

@@ -5,7 +5,7 @@ export const configSchema = z
   .object({
     ...kafkaEnv,
     ...databaseEnv,
-    /** Verifies the platform-admin tokens of the operator routes (parked messages, DLQs; ADR 0020). */
+    /** Verifies the platform-admin tokens of the operator routes (parked messages, DLQs; ADR 0021). */
     ...jwtEnv,
     ...instanceEnv,
     ...httpEnv(8082),

@@ -7,7 +7,7 @@ export interface ApiCall {
   readonly raw?: { readonly text: string; readonly contentType: string };
   /**
    * Who answers: the gateway (default), or the projection service's operator routes (parked
-   * messages, dead-letter topics; ADR 0020), which are not on the gateway.
+   * messages, dead-letter topics; ADR 0021), which are not on the gateway.
    */
   readonly service?: 'gateway' | 'projection';
 }

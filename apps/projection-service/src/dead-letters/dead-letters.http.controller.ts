@@ -21,7 +21,7 @@ const listQuery = z.strictObject({
 });
 
 /**
- * Operator routes for the Kafka dead-letter topics (ADR 0020), `platform-admin` only: `topic` is the
+ * Operator routes for the Kafka dead-letter topics (ADR 0021), `platform-admin` only: `topic` is the
  * original topic without `KAFKA_TOPIC_PREFIX` (e.g. `orders.events` for `orders.events.dlq`).
  */
 @Controller('v1/admin/dlq')

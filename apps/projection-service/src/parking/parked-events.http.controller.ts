@@ -12,7 +12,7 @@ const listQuery = z.strictObject({
 });
 
 /**
- * Operator routes for the projection's parked aggregates (ADR 0020), `platform-admin` only: a
+ * Operator routes for the projection's parked aggregates (ADR 0021), `platform-admin` only: a
  * parked message holds a tenant's data, and no tenant role may see or replay one. Served on the
  * projection service's own port, not through the gateway; `tenantctl parked …` calls them.
  */
