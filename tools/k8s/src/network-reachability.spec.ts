@@ -24,7 +24,7 @@ const HTTP_PORT: Record<(typeof SERVICES)[number], number> = {
   'tenant-registry': 8085,
 };
 const POSTGRES_CLIENTS = SERVICES.filter((service) => service !== 'saga-service');
-const HTTPS_CLIENTS = ['gateway', 'tenant-registry'];
+const HTTPS_CLIENTS = ['gateway', 'projection-service', 'tenant-registry'];
 
 const namespace = (name: string) => ({ name, labels: { 'kubernetes.io/metadata.name': name } });
 const pod = (name: string, ns: string, labels: Record<string, string>, ports: Record<string, number> = {}) =>

@@ -171,6 +171,19 @@ describe.each(renderings)('deploy/k8s/$name against each service configSchema', 
       expect(env.get('OTEL_SERVICE_NAME')).toBe(name);
     });
 
+    it('gets every secret its configSchema reads from a Secret, never the built-in development default', () => {
+      const secretKeys = new Set(Object.values(externalSecrets).flatMap((secret) => Object.keys(secret)));
+      const read = Object.keys(schema.shape).filter((key) => secretKeys.has(key));
+      expect(read.filter((key) => !env.has(key))).toEqual([]);
+    });
+
+    it('verifies tokens with the same identity provider as every other service that verifies them', () => {
+      const jwt = ['JWT_JWKS_URL', 'JWT_ISSUER', 'JWT_AUDIENCE'].filter((key) => key in schema.shape);
+      const gateway = named(deployments, 'gateway')?.spec.template.spec.containers[0];
+      const gatewayEnv = gateway ? environmentOf(gateway, objects, []) : new Map<string, string>();
+      expect(jwt.map((key) => [key, env.get(key)])).toEqual(jwt.map((key) => [key, gatewayEnv.get(key)]));
+    });
+
     it('names its service port http and its management port (port + 100) management', () => {
       expect({ http: portOf('http'), management: portOf('management') }).toEqual({
         http: listens,
