@@ -13,6 +13,7 @@ log_dir=$root/.local/logs
 mkdir -p "$run_dir" "$log_dir"
 
 # name:port, in start order (the registry creates tenants.lifecycle that the others read at start).
+# Each serves /metrics on its management port, port + 100 (MANAGEMENT_PORT's default), not on port.
 services=(tenant-registry:8085 command-service:8081 projection-service:8082 query-service:8083 saga-service:8084 gateway:8080)
 
 alive() { [ -f "$run_dir/$1.pid" ] && kill -0 "$(cat "$run_dir/$1.pid")" 2>/dev/null; }
@@ -47,7 +48,8 @@ up() {
   cat <<INFO
 
 The platform is up.
-  gateway:        http://127.0.0.1:8080   (health: /health/ready, metrics: /metrics)
+  gateway:        http://127.0.0.1:8080   (health: /health/ready)
+  metrics:        http://127.0.0.1:8180/metrics (gateway) … :8185 (tenant-registry): each service's port + 100
   admin token:    npm run -s token -- --roles platform-admin
   tenant token:   npm run -s token -- --tenant <tenant-id> --roles member
   logs:           .local/logs/<service>.log      stop: npm stop
@@ -72,7 +74,7 @@ down() {
 status() {
   for entry in "${services[@]}"; do
     local name=${entry%%:*} port=${entry##*:}
-    if alive "$name"; then echo "$name: running (pid $(cat "$run_dir/$name.pid"), port $port)"; else echo "$name: stopped"; fi
+    if alive "$name"; then echo "$name: running (pid $(cat "$run_dir/$name.pid"), port $port, management $((port + 100)))"; else echo "$name: stopped"; fi
   done
   bash deploy/local/infra.sh status || true
 }

@@ -116,7 +116,8 @@ async function backendsOf(pids) {
 }
 
 /**
- * Messages consumed and events relayed so far, over every service (`/metrics`): the store, the
+ * Messages consumed and events relayed so far, over every service (`/metrics` on its management
+ * port): the store, the
  * registry and the brokers are shared, so another engineer's run can make an "idle" platform work
  * (its relay publishes what others append; its controller provisions their tenants).
  */
@@ -124,7 +125,7 @@ async function traffic(services) {
   let consumed = 0;
   let relayed = 0;
   for (const service of services) {
-    const text = await fetch(`${service.url}/metrics`)
+    const text = await fetch(`${service.managementUrl}/metrics`)
       .then((response) => response.text())
       .catch(() => '');
     for (const line of text.split('\n')) {

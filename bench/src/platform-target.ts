@@ -28,6 +28,9 @@ export function startPeer(config: BenchConfig, schema: string, port: number): Ru
     name: 'raw-fastify-peer',
     port,
     url: `http://127.0.0.1:${port}`,
+    // the peer has no management surface (no /metrics): one port for everything
+    managementPort: port,
+    managementUrl: `http://127.0.0.1:${port}`,
     process: child,
     logFile: '',
     stop: async () => {

@@ -183,7 +183,7 @@ describe('walking skeleton: one request through every service, two tenants', () 
     expect(responses.map((r) => r.status)).toEqual(Array(24).fill(201));
     const handledBy = await Promise.all(
       commandServices.map(async (service) => {
-        const metrics = await (await fetch(`${service.url}/metrics`)).text();
+        const metrics = await (await fetch(`${service.managementUrl}/metrics`)).text();
         const line = metrics
           .split('\n')
           .find(
@@ -196,6 +196,24 @@ describe('walking skeleton: one request through every service, two tenants', () 
       }),
     );
     expect(handledBy.every((count) => count > 0)).toBe(true);
+  });
+
+  it('serves /metrics on each management port, never on a public port', async () => {
+    for (const gateway of gateways) {
+      expectProblem(await api(gateway.url, 'GET', '/metrics'), 404, 'not-found');
+      expect((await api(gateway.url, 'GET', '/health/ready')).status).toBe(200);
+    }
+    for (const service of platform.services) {
+      const metrics = await fetch(`${service.managementUrl}/metrics`);
+      expect({ service: service.name, status: metrics.status }).toEqual({
+        service: service.name,
+        status: 200,
+      });
+      expect(metrics.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+      expect(await metrics.text()).toMatch(/^process_cpu_seconds_total\{service="[a-z-]+"\} /m);
+      expect((await api(service.managementUrl, 'GET', '/health/ready')).status).toBe(200);
+      expectProblem(await api(service.managementUrl, 'GET', '/v1/orders'), 404, 'not-found');
+    }
   });
 
   it('answers bad input with problem+json', async () => {

@@ -87,7 +87,8 @@ export async function commandPathScenarios(
       (tenant) => `Bearer ${platform.sign({ sub: 'bench', roles: ['member'], tenants: [tenant] })}`,
     );
     const platformProcesses = byPid(platform.services);
-    const commandService = platform.commandServices[0]?.url ?? '';
+    // its management port: `/metrics` is not served on the service port
+    const commandService = platform.commandServices[0]?.managementUrl ?? '';
     const ours: Side = {
       base: gateway,
       processes: platformProcesses,
@@ -554,7 +555,10 @@ async function openLoop(stats: Pool, side: Side, rate: number, ms: number, op: O
 /** The command service's group-commit histogram: commands per transaction (ADR 0018). */
 const GROUP_METRIC = 'command_group_commit_size';
 
-/** `<name>_sum` and `<name>_count` of a Prometheus histogram on a service's `/metrics` (0 when absent). */
+/**
+ * `<name>_sum` and `<name>_count` of a Prometheus histogram on `/metrics` of a service's management
+ * URL (0 when absent).
+ */
 async function histogramOf(
   agent: Agent,
   service: string,

@@ -10,6 +10,8 @@ import {
   type Logger,
 } from '@platform/observability';
 import { ConfigError } from './config/config';
+import { Readiness } from './health/readiness';
+import { buildManagementServer } from './http/management-server';
 import { ProblemFilter } from './http/problem.filter';
 import { PinoNestLogger } from './http/pino-nest-logger';
 
@@ -17,6 +19,8 @@ export interface ServiceSetup {
   /** The root Nest module, built from validated configuration. */
   readonly module: unknown;
   readonly port: number;
+  /** The listener of `/metrics` and the health probes, apart from `port` (see `MANAGEMENT_PORT`). */
+  readonly managementPort: number;
   readonly host: string;
   readonly bodyLimit: number;
 }
@@ -38,7 +42,7 @@ const requestSeconds = histogram('http_server_request_duration_seconds', 'HTTP r
 
 /**
  * Starts a service the same way everywhere: JSON logs, problem+json errors, `X-Trace-Id`, request
- * metrics, health and metrics endpoints, and a graceful stop on SIGTERM (consumers stop and
+ * metrics, health endpoints, `/metrics` on a management port of its own, and a graceful stop on SIGTERM (consumers stop and
  * commit, HTTP drains, the producer flushes, spans are exported). Exits 1 with the list of bad
  * variables when the configuration is invalid.
  */
@@ -94,12 +98,16 @@ export async function runService(definition: ServiceDefinition): Promise<NestFas
   // Nest sends fastify's own errors (bad JSON, 413, 415) and unknown routes through ProblemFilter.
 
   await app.listen(setup.port, setup.host);
-  logger.info({ port: setup.port }, `${definition.name} listening`);
+  const management = buildManagementServer(app.get(Readiness, { strict: false }));
+  await management.listen({ port: setup.managementPort, host: setup.host });
+  logger.info({ port: setup.port, managementPort: setup.managementPort }, `${definition.name} listening`);
   onShutdownSignal(async (signal) => {
     logger.info({ signal }, 'shutting down');
     // Nest's order: beforeApplicationShutdown (consumers stop and commit), HTTP drains,
     // onApplicationShutdown (reply listeners stop, producer flushes); then spans are exported.
+    // The management port answers until the service has stopped.
     await app.close();
+    await management.close();
     await stopTracing();
     logger.info('stopped');
   });

@@ -5,4 +5,10 @@ export * from './service-kit.module';
 export * from './health/readiness';
 export * from './http/problem-response';
 export * from './http/problem.filter';
+export {
+  buildManagementServer,
+  defaultManagementPort,
+  MANAGEMENT_PORT_OFFSET,
+} from './http/management-server';
+export * from './health/readiness-answer';
 export * from './main';

@@ -3,11 +3,13 @@ import type { Logger } from '@platform/observability';
 import type { TokenVerifierOptions } from '@platform/tenancy';
 import { runService } from './bootstrap';
 import { ConfigError, instanceIdOf, loadConfig } from './config/config';
+import { defaultManagementPort } from './http/management-server';
 
 interface BaseConfig {
   readonly PORT: number;
   readonly HOST: string;
   readonly BODY_LIMIT_BYTES: number;
+  readonly MANAGEMENT_PORT?: number | undefined;
   readonly INSTANCE_ID?: string | undefined;
 }
 
@@ -28,9 +30,11 @@ export function serviceMain<S extends z.ZodObject>(
     setup: (logger) => {
       const config = loadConfig(schema, process.env);
       const base = config as BaseConfig;
+      const port = portOf(config);
       return {
         module: rootModule(config, instanceIdOf(base.INSTANCE_ID), logger),
-        port: portOf(config),
+        port,
+        managementPort: managementPortOf(port, base.MANAGEMENT_PORT),
         host: base.HOST,
         bodyLimit: base.BODY_LIMIT_BYTES,
       };
@@ -56,4 +60,21 @@ export function jwtOptionsOf(config: {
     ...(config.JWT_ISSUER !== undefined && { issuer: config.JWT_ISSUER }),
     ...(config.JWT_AUDIENCE !== undefined && { audience: config.JWT_AUDIENCE }),
   };
+}
+
+/**
+ * `MANAGEMENT_PORT`, or the service port + 100 when unset; never the service port itself (the
+ * management surface must not be reachable where API clients are).
+ */
+export function managementPortOf(servicePort: number, configured: number | undefined): number {
+  const managementPort = configured ?? defaultManagementPort(servicePort);
+  if (managementPort > 65_535) {
+    throw new ConfigError([
+      `MANAGEMENT_PORT: not set, and the service port ${servicePort} + 100 is past 65535; set it`,
+    ]);
+  }
+  if (managementPort === servicePort) {
+    throw new ConfigError([`MANAGEMENT_PORT: must differ from the service port ${servicePort}`]);
+  }
+  return managementPort;
 }

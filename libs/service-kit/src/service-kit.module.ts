@@ -48,7 +48,7 @@ class KafkaReadiness implements OnModuleInit {
 }
 
 /**
- * What every service shares: logger, messaging (Kafka), health and metrics endpoints, readiness,
+ * What every service shares: logger, messaging (Kafka), health endpoints, readiness,
  * and, for services that serve tenant routes, the JWT guard with the tenant directory.
  */
 @Global()

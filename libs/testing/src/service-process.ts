@@ -7,6 +7,9 @@ export interface RunningService {
   readonly name: string;
   readonly port: number;
   readonly url: string;
+  /** Its management port (`MANAGEMENT_PORT`: `port` + 100 here): `/metrics` and the health probes. */
+  readonly managementPort: number;
+  readonly managementUrl: string;
   readonly process: ChildProcess;
   readonly logFile: string;
   /** SIGTERM, then waits for the exit code (graceful shutdown). */
@@ -30,9 +33,14 @@ const workspaceRoot = findWorkspaceRoot(__dirname);
  */
 const extraNodeArgs = (): string[] => (process.env['SERVICE_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
 
+/** The management port given to a service started on `port` (the services' default too). */
+export const managementPortFor = (port: number): number => port + 100;
+
 /**
  * Starts a compiled service (`dist/apps/<service>/src/main.js`, see `npm run build`) as a child
- * process with its own environment; its output goes to `.local/logs/e2e/<name>.log`.
+ * process with its own environment; its output goes to `.local/logs/e2e/<name>.log`. It listens on
+ * `port` and, for `/metrics`, on `port` + 100 (set explicitly, so a `MANAGEMENT_PORT` in the
+ * caller's environment cannot make every service collide).
  */
 export function startService(
   service: string,
@@ -43,6 +51,7 @@ export function startService(
   const logDir = path.join(workspaceRoot, '.local', 'logs', 'e2e');
   mkdirSync(logDir, { recursive: true });
   const logFile = path.join(logDir, `${name}.log`);
+  const managementPort = managementPortFor(port);
   const log = createWriteStream(logFile);
   const child = spawn(
     process.execPath,
@@ -52,7 +61,13 @@ export function startService(
       path.join(workspaceRoot, 'dist/apps', service, 'src/main.js'),
     ],
     {
-      env: { ...process.env, ...env, PORT: String(port), INSTANCE_ID: name },
+      env: {
+        ...process.env,
+        ...env,
+        PORT: String(port),
+        MANAGEMENT_PORT: String(managementPort),
+        INSTANCE_ID: name,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -63,6 +78,8 @@ export function startService(
     name,
     port,
     url: `http://127.0.0.1:${port}`,
+    managementPort,
+    managementUrl: `http://127.0.0.1:${managementPort}`,
     process: child,
     logFile,
     stop: async () => {

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import type { z } from 'zod';
+import { defaultManagementPort } from '@platform/service-kit';
 // The schemas are imported from the apps themselves (not copied) so that this test follows them.
 // eslint-disable-next-line @nx/enforce-module-boundaries -- reads the gateway's configSchema, nothing else
 import { configSchema as gatewayConfig } from '../../../apps/gateway/src/config';
@@ -79,15 +80,31 @@ function interpolate(value: string): string {
     .replace(/\$\$/g, '$');
 }
 
-/** `[ip:][published:]target[/protocol]` or `{ target, published }` -> the two port numbers. */
-function portMapping(entry: unknown): { published: number | undefined; target: number } {
+/** `[ip:][published:]target[/protocol]` or `{ target, published, host_ip }` -> ports and host address. */
+function portMapping(entry: unknown): {
+  published: number | undefined;
+  target: number;
+  hostIp: string | undefined;
+} {
   if (typeof entry === 'object' && entry !== null) {
-    const { target, published } = entry as { target?: unknown; published?: unknown };
-    return { target: Number(target), published: published === undefined ? undefined : Number(published) };
+    const { target, published, host_ip } = entry as {
+      target?: unknown;
+      published?: unknown;
+      host_ip?: string;
+    };
+    return {
+      target: Number(target),
+      published: published === undefined ? undefined : Number(published),
+      hostIp: host_ip,
+    };
   }
   const parts = String(entry).split('/')[0]!.split(':');
   const target = Number(parts.at(-1));
-  return { target, published: parts.length > 1 ? Number(parts.at(-2)) : undefined };
+  return {
+    target,
+    published: parts.length > 1 ? Number(parts.at(-2)) : undefined,
+    hostIp: parts.length > 2 ? parts.slice(0, -2).join(':') : undefined,
+  };
 }
 
 function schemaKeys(schema: z.ZodObject): string[] {
@@ -201,6 +218,29 @@ describe('docker-compose.yml against each service configSchema', () => {
       expect(problems).toEqual([]);
     });
 
+    it('publishes its management port (/metrics) on the host loopback only, never in place of PORT', () => {
+      const env = (name: string): number | undefined => {
+        const value = keys.has(name) ? environment.get(name) : undefined;
+        return value === undefined ? undefined : Number(interpolate(value));
+      };
+      const listens = env('GATEWAY_PORT') ?? env('PORT') ?? defaultPort(service);
+      const management = env('MANAGEMENT_PORT') ?? defaultManagementPort(listens);
+      const exposed = (entry?.ports ?? [])
+        .map(portMapping)
+        .filter((mapping) => mapping.target === management);
+      const problems = exposed
+        .filter((mapping) => mapping.hostIp !== '127.0.0.1')
+        .map(
+          (mapping) =>
+            `${service.name}: management port ${management} is published on ${mapping.hostIp ?? 'every interface'}; ` +
+            `expected "127.0.0.1:${mapping.published ?? management}:${management}"`,
+        );
+      if (keys.has('MANAGEMENT_PORT') && management === listens) {
+        problems.push(`${service.name}: MANAGEMENT_PORT is its PORT ${listens}`);
+      }
+      expect(problems).toEqual([]);
+    });
+
     it(`is built from ${DOCKERFILE} with SERVICE set to its name, and traces under its name`, () => {
       const args = keyValues(entry?.build?.args);
       const problems: string[] = [];
@@ -255,26 +295,32 @@ describe('.env.example', () => {
 describe(DOCKERFILE, () => {
   const lines = readFileSync(path.join(root, DOCKERFILE), 'utf8').split('\n');
 
-  it.each(services)("exposes the $name configSchema's default PORT and health-checks it", (service) => {
-    const port = defaultPort(service);
-    const exposed: number[] = [];
-    let stage: string | undefined;
-    for (const line of lines) {
-      const from = /^FROM\s+\S+(?:\s+AS\s+(\S+))?/i.exec(line);
-      if (from) stage = from[1];
-      const expose = /^EXPOSE\s+(\d+)/i.exec(line);
-      if (expose && stage === `service-${service.name}`) exposed.push(Number(expose[1]));
-    }
-    const healthcheck = lines.find((line) => line.includes('/health/live')) ?? '';
-    const problems: string[] = [];
-    if (exposed.join() !== String(port)) {
-      problems.push(
-        `${service.name}: stage service-${service.name} exposes [${exposed.join()}], its configSchema's PORT is ${port}`,
-      );
-    }
-    if (!healthcheck.includes(`'${service.name}':${port}`)) {
-      problems.push(`${service.name}: the HEALTHCHECK does not map it to port ${port}`);
-    }
-    expect(problems).toEqual([]);
-  });
+  it.each(services)(
+    "exposes the $name configSchema's default PORT and management port, and health-checks it",
+    (service) => {
+      const port = defaultPort(service);
+      const management = defaultManagementPort(port);
+      const exposed: number[] = [];
+      let stage: string | undefined;
+      for (const line of lines) {
+        const from = /^FROM\s+\S+(?:\s+AS\s+(\S+))?/i.exec(line);
+        if (from) stage = from[1];
+        const expose = /^EXPOSE\s+(\d+(?:\s+\d+)*)\s*$/i.exec(line);
+        if (expose && stage === `service-${service.name}`)
+          exposed.push(...expose[1]!.split(/\s+/).map(Number));
+      }
+      const healthcheck = lines.find((line) => line.includes('/health/live')) ?? '';
+      const problems: string[] = [];
+      if (exposed.join() !== [port, management].join()) {
+        problems.push(
+          `${service.name}: stage service-${service.name} exposes [${exposed.join()}], its configSchema's PORT is ${port} ` +
+            `and its management port ${management}`,
+        );
+      }
+      if (!healthcheck.includes(`'${service.name}':${port}`)) {
+        problems.push(`${service.name}: the HEALTHCHECK does not map it to port ${port}`);
+      }
+      expect(problems).toEqual([]);
+    },
+  );
 });

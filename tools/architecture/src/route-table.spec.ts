@@ -81,7 +81,7 @@ function declaredRoutes(): DeclaredRoute[] {
 describe('public route table', () => {
   const declared = declaredRoutes();
   const own = declared.filter((route) => !route.path.includes('*') && route.method !== 'ALL');
-  const served = own.filter((route) => !route.path.startsWith('/health') && route.path !== '/metrics');
+  const served = own.filter((route) => !route.path.startsWith('/health'));
 
   it('finds the controllers', () => {
     expect(served.length).toBeGreaterThanOrEqual(PUBLIC_ROUTES.length);

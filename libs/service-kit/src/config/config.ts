@@ -140,11 +140,16 @@ export const instanceEnv = {
     .optional(),
 };
 
-/** `PORT` (and `HOST`) of a service's HTTP server, with its own default port. */
+/**
+ * `PORT` (and `HOST`) of a service's HTTP server, with its own default port, and `MANAGEMENT_PORT`,
+ * the listener of `/metrics` (and the health probes again), apart from the API: unset, it is the
+ * service's port + 100 (see `defaultManagementPort`).
+ */
 export const httpEnv = (defaultPort: number) => ({
   PORT: port.default(defaultPort),
   HOST: z.string().min(1).default('0.0.0.0'),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1_024).default(1_048_576),
+  MANAGEMENT_PORT: port.optional(),
 });
 
 export { port as portSchema };

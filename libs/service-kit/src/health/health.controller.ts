@@ -1,10 +1,13 @@
-import { Controller, Get, Header, Res } from '@nestjs/common';
+import { Controller, Get, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { metricsRegistry } from '@platform/observability';
 import { Access } from '@platform/tenancy';
 import { Readiness } from './readiness';
+import { readinessAnswer } from './readiness-answer';
 
-/** `/health/live`, `/health/ready` and `/metrics`: the same on every service. */
+/**
+ * `/health/live` and `/health/ready` on the service port, the same on every service. `/metrics` is
+ * not here: it is served on the management port only (see `startManagementServer`).
+ */
 @Controller()
 @Access({ scope: 'public' })
 export class HealthController {
@@ -17,28 +20,7 @@ export class HealthController {
 
   @Get('health/ready')
   async ready(@Res() reply: FastifyReply): Promise<void> {
-    const { ready, checks } = await this.readiness.run();
-    if (ready) {
-      await reply.status(200).send({ status: 'ok', checks });
-      return;
-    }
-    await reply
-      .status(503)
-      .header('content-type', 'application/problem+json')
-      .header('retry-after', '5')
-      .send({
-        type: 'https://tenantflow.dev/problems/service-unavailable',
-        title: 'A dependency is unavailable',
-        status: 503,
-        detail: 'not ready',
-        instance: '/health/ready',
-        checks,
-      });
-  }
-
-  @Get('metrics')
-  @Header('content-type', metricsRegistry.contentType)
-  metrics(): Promise<string> {
-    return metricsRegistry.metrics();
+    const answer = await readinessAnswer(this.readiness);
+    await reply.status(answer.status).headers(answer.headers).send(answer.body);
   }
 }
