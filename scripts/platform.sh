@@ -53,6 +53,7 @@ The platform is up.
   admin token:    npm run -s token -- --roles platform-admin
   tenant token:   npm run -s token -- --tenant <tenant-id> --roles member
   logs:           .local/logs/<service>.log      stop: npm stop
+  webhooks:       https to public addresses only; a receiver here needs WEBHOOK_ALLOWED_HOSTS=127.0.0.1:<port> npm start
 INFO
   if [ -n "${JAEGER_QUERY_URL:-}" ]; then echo "  traces:         $JAEGER_QUERY_URL/api/traces?service=gateway"; fi
 }

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { eventually, uniqueSuffix } from '@platform/testing';
 import { api, expectProblem } from './http-client';
@@ -30,8 +29,13 @@ interface Received {
   readonly body: string;
 }
 
-/** A tenant's webhook endpoint: node:http on 127.0.0.1, answering 204 to everything. */
-async function startReceiver(): Promise<{ url: string; received: Received[]; close: () => Promise<void> }> {
+/**
+ * A tenant's webhook endpoint: node:http on 127.0.0.1, answering 204 to everything, on the port the
+ * platform's `WEBHOOK_ALLOWED_HOSTS` names (a loopback address is refused otherwise).
+ */
+async function startReceiver(
+  port: number,
+): Promise<{ url: string; received: Received[]; close: () => Promise<void> }> {
   const received: Received[] = [];
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -41,8 +45,7 @@ async function startReceiver(): Promise<{ url: string; received: Received[]; clo
       response.writeHead(204).end();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${port}/hooks`,
     received,
@@ -93,7 +96,7 @@ describe('control plane: tenants, manifests, API keys and webhooks over HTTP', (
     api(gw, 'POST', `/v1/tenants/${id}/${action}`, { token: admin, ...(body !== undefined && { body }) });
 
   it('drives a tenant through its lifecycle and purges it on deletion, with a last webhook', async () => {
-    const receiver = await startReceiver();
+    const receiver = await startReceiver(platform.webhookReceiverPort);
     try {
       await lifecycleToDeletion(receiver);
     } finally {
@@ -370,8 +373,52 @@ describe('control plane: tenants, manifests, API keys and webhooks over HTTP', (
     );
   });
 
+  it('refuses webhooks to loopback, private, link-local, multicast and unspecified addresses (400, url)', async () => {
+    const id = await createTenant('ssrf');
+    const tenantAdmin = token(['tenant-admin'], [id]);
+    const registryPort = new URL(platform.env.TENANT_REGISTRY_URL ?? '').port;
+    const refused = [
+      `http://127.0.0.1:${registryPort}/v1/tenants`, // the registry itself, over http
+      'http://169.254.169.254/latest/meta-data', // the cloud metadata endpoint
+      'https://127.0.0.1/hooks',
+      'https://2130706433/hooks', // 127.0.0.1, decimal
+      'https://0177.0.0.1/hooks', // octal
+      'https://0x7f.0.0.1/hooks', // hex
+      'https://localhost/hooks',
+      'https://[::1]/hooks',
+      'https://[::ffff:127.0.0.1]/hooks', // IPv4-mapped
+      'https://[::ffff:169.254.169.254]/hooks',
+      'https://169.254.169.254/latest/meta-data',
+      'https://[fe80::1]/hooks',
+      'https://10.0.0.1/hooks',
+      'https://172.16.0.1/hooks',
+      'https://192.168.1.1/hooks',
+      'https://100.64.0.1/hooks', // carrier-grade NAT
+      'https://[fd00::1]/hooks', // unique local
+      'https://224.0.0.1/hooks',
+      'https://[ff02::1]/hooks',
+      'https://0.0.0.0/hooks',
+      'https://[::]/hooks',
+      'https://255.255.255.255/hooks',
+      `http://127.0.0.1:${platform.webhookReceiverPort + 1}/hooks`, // next to the allow-listed port
+      'http://example.com/hooks', // not https, not allow-listed
+    ];
+    for (const url of refused) {
+      const response = await api(gw, 'POST', `/v1/tenants/${id}/webhooks`, {
+        token: tenantAdmin,
+        body: { url, events: ['*'] },
+      });
+      expect({ url, status: response.status }).toEqual({ url, status: 400 });
+      expectProblem(response, 400, 'validation');
+      expect(response.body.errors).toEqual([{ path: '/url', message: expect.stringMatching(/^url /) }]);
+    }
+    expect((await api(gw, 'GET', `/v1/tenants/${id}/webhooks`, { token: admin })).body).toEqual({
+      items: [],
+    });
+  });
+
   it('delivers a signed, sequenced webhook for each suspension [needs the relay]', async () => {
-    const receiver = await startReceiver();
+    const receiver = await startReceiver(platform.webhookReceiverPort);
     try {
       const id = await createTenant('hooks');
       const secret = `whsec_${randomBytes(32).toString('base64')}`;

@@ -150,7 +150,11 @@ describe('tenancy matrix: every route × every way out of a tenant', () => {
       'PATCH /v1/tenants/{id}': { plan: 'standard' },
       'POST /v1/tenants/{id}/suspend': { reason: 'matrix' },
       'POST /v1/tenants/{id}/api-keys': { name: 'matrix', roles: ['member'] },
-      'POST /v1/tenants/{id}/webhooks': { url: 'http://127.0.0.1:9/hook', events: ['*'] },
+      // allow-listed, and nothing listens there
+      'POST /v1/tenants/{id}/webhooks': {
+        url: `http://127.0.0.1:${platform.webhookReceiverPort}/hook`,
+        events: ['*'],
+      },
     };
     const key = `${route.method} ${route.path}`;
     const manifest =

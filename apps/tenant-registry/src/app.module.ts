@@ -15,7 +15,7 @@ import {
 } from '@platform/service-kit';
 import { ReadModelStorageMeter } from '@platform/read-models';
 import { TenantDirectory } from '@platform/tenancy';
-import { WebhookDispatcher } from '@platform/webhooks';
+import { WebhookDispatcher, WebhookEgress } from '@platform/webhooks';
 import { KafkaApiKeyAnnouncer } from './api-keys/api-key-announcer';
 import { ApiKeys } from './api-keys/api-keys';
 import type { TenantRegistryConfig } from './config';
@@ -41,6 +41,9 @@ const RELAY_POLL_INTERVAL_MS = 20;
 
 /** Tenants the controller works on at once; each holds a connection of the lock pool. */
 const CONTROLLER_CONCURRENCY = 3;
+
+/** Where webhooks may go: checked when a subscription is created and at every delivery (ADR 0020). */
+const WEBHOOK_EGRESS = Symbol('WEBHOOK_EGRESS');
 
 /**
  * The tenant registry: the control plane's HTTP routes, the tenant controller (reconcile loop),
@@ -96,13 +99,17 @@ export class AppModule {
       providers: [
         { provide: SERVICE_CONFIG, useValue: config },
         {
+          provide: WEBHOOK_EGRESS,
+          useFactory: () => new WebhookEgress({ allowedHosts: config.WEBHOOK_ALLOWED_HOSTS }),
+        },
+        {
           provide: RegistryDatabase,
-          inject: [Readiness],
-          useFactory: async (readiness: Readiness) => {
+          inject: [Readiness, WEBHOOK_EGRESS],
+          useFactory: async (readiness: Readiness, egress: WebhookEgress) => {
             const pool = new Pool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE });
             // An idle connection that fails is replaced on the next query; readiness reports an outage.
             pool.on('error', () => undefined);
-            const db = new RegistryDatabase(pool, {}, logger.child({ component: 'webhooks' }));
+            const db = new RegistryDatabase(pool, {}, logger.child({ component: 'webhooks' }), egress);
             await db.migrate();
             readiness.register('database', async () => {
               await pool.query('select 1');
@@ -174,11 +181,12 @@ export class AppModule {
         },
         {
           provide: WebhookDispatcher,
-          inject: [RegistryDatabase],
-          useFactory: (db: RegistryDatabase) =>
+          inject: [RegistryDatabase, WEBHOOK_EGRESS],
+          useFactory: (db: RegistryDatabase, egress: WebhookEgress) =>
             new WebhookDispatcher({
               pool: db.pool,
               logger: logger.child({ component: 'webhook-dispatcher' }),
+              egress,
             }),
         },
         {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { databaseEnv, httpEnv, instanceEnv, jwtEnv, jwtRules, kafkaEnv } from '@platform/service-kit';
+import { parseAllowedHosts } from '@platform/webhooks';
 
 export const configSchema = z
   .object({
@@ -20,6 +21,24 @@ export const configSchema = z
     RECONCILE_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(1_000),
     /** How often every live tenant's storage is measured against its plan's quota, in ms. */
     STORAGE_METER_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(300_000),
+    /**
+     * Hosts (`host` or `host:port`, comma-separated) webhooks may reach over plain http and at any
+     * address, private and loopback ones included; every other webhook needs https and a public
+     * address. Empty by default: name only receivers you run.
+     */
+    WEBHOOK_ALLOWED_HOSTS: z
+      .string()
+      .default('')
+      .superRefine((value, ctx) => {
+        try {
+          parseAllowedHosts(value);
+        } catch (error) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `must be a comma-separated list of host or host:port: ${(error as Error).message}`,
+          });
+        }
+      }),
   })
   .superRefine(jwtRules);
 

@@ -11,6 +11,12 @@ export interface Platform {
   readonly commandServices: readonly RunningService[];
   readonly services: readonly RunningService[];
   readonly env: Readonly<Record<string, string>>;
+  /**
+   * The one port on 127.0.0.1 where the registry may deliver webhooks over http (`base` + 50, in its
+   * `WEBHOOK_ALLOWED_HOSTS`): a spec's webhook receiver listens here. Every other loopback or
+   * private address is refused, as in production.
+   */
+  readonly webhookReceiverPort: number;
   readonly sign: (claims: { sub: string; roles: string[]; tenants?: string[] }) => string;
   /** `sign` with positional arguments: roles, tenants, subject. */
   readonly token: (roles: string[], tenants?: string[], sub?: string) => string;
@@ -29,6 +35,7 @@ export interface PlatformOptions {
 export async function startPlatform(base: number, options: PlatformOptions = {}): Promise<Platform> {
   const secret = `e2e-secret-${uniqueSuffix()}-0123456789abcdefghij`;
   const signer = createSigner({ key: secret, algorithm: 'HS256', expiresIn: 600_000 });
+  const webhookReceiverPort = base + 50;
   const env = {
     KAFKA_BROKERS: testInfra.kafkaBrokers.join(','),
     KAFKA_TOPIC_PREFIX: `e2e-${uniqueSuffix()}.`,
@@ -37,6 +44,7 @@ export async function startPlatform(base: number, options: PlatformOptions = {})
     INTERNAL_CONTEXT_SECRET: `e2e-internal-${uniqueSuffix()}-0123456789abcdefghij`,
     QUERY_SERVICE_URL: `http://127.0.0.1:${base + 3}`,
     TENANT_REGISTRY_URL: `http://127.0.0.1:${base + 5}`,
+    WEBHOOK_ALLOWED_HOSTS: `127.0.0.1:${webhookReceiverPort}`,
     OTEL_SDK_DISABLED: 'true',
     LOG_LEVEL: 'info',
     ...options.extraEnv,
@@ -69,6 +77,7 @@ export async function startPlatform(base: number, options: PlatformOptions = {})
     commandServices,
     services,
     env,
+    webhookReceiverPort,
     sign,
     token: (roles, tenants = [], sub = 'e2e-user') => sign({ sub, roles, tenants }),
     stop: () => Promise.all(services.map(async (s) => [s.name, await s.stop()] as const)),

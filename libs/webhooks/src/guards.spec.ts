@@ -1,4 +1,5 @@
-import { checkEvent, checkNewSubscription } from './guards';
+import { parseAllowedHosts } from './egress/allowed-hosts';
+import { WebhookFieldError, checkEvent, checkNewSubscription } from './guards';
 
 describe('checkNewSubscription', () => {
   const valid = { url: 'https://example.com/hooks', events: ['tenant.suspended'] };
@@ -15,11 +16,34 @@ describe('checkNewSubscription', () => {
   );
 
   it.each([[[]], [['']], [['a'.repeat(201)]]])('refuses the events %j', (events) => {
-    expect(() => checkNewSubscription({ ...valid, events })).toThrow(TypeError);
+    expect(() => checkNewSubscription({ ...valid, events })).toThrow(
+      expect.objectContaining({ field: 'events' }) as Error,
+    );
   });
 
   it('refuses a malformed secret', () => {
-    expect(() => checkNewSubscription({ ...valid, secret: 'hunter2' })).toThrow(TypeError);
+    expect(() => checkNewSubscription({ ...valid, secret: 'hunter2' })).toThrow(
+      expect.objectContaining({ field: 'secret' }) as Error,
+    );
+  });
+
+  it.each([
+    'http://127.0.0.1:8085/v1/tenants',
+    'https://127.0.0.1:8085/v1/tenants',
+    'https://169.254.169.254/latest/meta-data',
+    'https://[::ffff:127.0.0.1]/',
+    'https://2130706433/',
+  ])('refuses %s, naming the url', (url) => {
+    const refused = (): string[] => checkNewSubscription({ ...valid, url });
+    expect(refused).toThrow(WebhookFieldError);
+    expect(refused).toThrow(expect.objectContaining({ field: 'url' }) as Error);
+  });
+
+  it('accepts a host of the allow-list over http, at a loopback address', () => {
+    const allowed = parseAllowedHosts('127.0.0.1');
+    expect(checkNewSubscription({ ...valid, url: 'http://127.0.0.1:8085/hooks' }, allowed)).toEqual([
+      'tenant.suspended',
+    ]);
   });
 });
 

@@ -1,4 +1,6 @@
 import { isUuid } from '@platform/contracts';
+import type { AllowedHost } from './egress/allowed-hosts';
+import { checkWebhookUrl } from './egress/webhook-url-policy';
 import { assertWebhookSecret } from './signing';
 import type { NewWebhookSubscription, WebhookEvent } from './webhook.types';
 
@@ -18,28 +20,49 @@ export const isId = (value: unknown): value is string => isUuid(value);
 const isName = (value: unknown): value is string =>
   typeof value === 'string' && value.trim() !== '' && value.length <= MAX_NAME_LENGTH;
 
-export function assertWebhookUrl(url: unknown): asserts url is string {
-  let parsed: URL | undefined;
-  try {
-    parsed = typeof url === 'string' ? new URL(url) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.username !== '') {
-    throw new TypeError(
-      `url must be an absolute http(s) URL without credentials; got ${JSON.stringify(url)}`,
-    );
+/** A field of a new subscription that is refused; `field` names it (`url`, `events`, `secret`). */
+export class WebhookFieldError extends TypeError {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'WebhookFieldError';
   }
 }
 
-/** Validates a new subscription; returns its event types without duplicates. */
-export function checkNewSubscription(input: NewWebhookSubscription): string[] {
-  assertWebhookUrl(input.url);
+/**
+ * An absolute `https` URL without credentials, whose host is not an address webhooks may not reach
+ * (loopback, private …, see `checkWebhookUrl`); `http` and any address only for a host of `allowed`.
+ */
+export function assertWebhookUrl(url: unknown, allowed: readonly AllowedHost[] = []): asserts url is string {
+  const verdict = checkWebhookUrl(url, allowed);
+  if (!verdict.ok) throw new WebhookFieldError('url', `url ${verdict.reason}`);
+}
+
+/**
+ * Validates a new subscription against the allow-list of hosts; returns its event types without
+ * duplicates. Throws a {@link WebhookFieldError} naming the field refused.
+ */
+export function checkNewSubscription(
+  input: NewWebhookSubscription,
+  allowed: readonly AllowedHost[] = [],
+): string[] {
+  assertWebhookUrl(input.url, allowed);
   const events: unknown = input.events;
   if (!Array.isArray(events) || events.length === 0 || !events.every(isName)) {
-    throw new TypeError(`events must be a non-empty array of event types (or '${WILDCARD_EVENT}')`);
+    throw new WebhookFieldError(
+      'events',
+      `events must be a non-empty array of event types (or '${WILDCARD_EVENT}')`,
+    );
   }
-  if (input.secret !== undefined) assertWebhookSecret(input.secret);
+  if (input.secret !== undefined) {
+    try {
+      assertWebhookSecret(input.secret);
+    } catch (error) {
+      throw new WebhookFieldError('secret', error instanceof Error ? error.message : String(error));
+    }
+  }
   return [...new Set(events)];
 }
 

@@ -5,9 +5,10 @@
  *
  * @example
  * await migrateWebhooks(pool); // once per deploy; idempotent
- * const subscriptions = new WebhookSubscriptions({ pool });
+ * const egress = new WebhookEgress({ allowedHosts: process.env.WEBHOOK_ALLOWED_HOSTS }); // https, public addresses only
+ * const subscriptions = new WebhookSubscriptions({ pool, egress });
  * const queue = new WebhookQueue({ pool, logger });
- * const dispatcher = new WebhookDispatcher({ pool, logger });
+ * const dispatcher = new WebhookDispatcher({ pool, logger, egress });
  *
  * const { id, secret } = await subscriptions.create(tenantId, { url, events: ['tenant.suspended'] });
  * await queue.enqueue(tenantId, { id: eventId, type: 'tenant.suspended', data, occurredAt });
@@ -36,6 +37,21 @@ export { generateWebhookSecret, signatureHeaders, type SignatureHeaders } from '
 export type { WebhookLogger, WebhookStoreOptions } from './store-options';
 export { migrateWebhooks } from './postgres/migrate';
 export { DEFAULT_SCHEMA as DEFAULT_WEBHOOKS_SCHEMA } from './postgres/schema.sql';
-export { WebhookSubscriptions } from './subscriptions/webhook-subscriptions';
+export {
+  WebhookSubscriptions,
+  type WebhookSubscriptionsOptions,
+} from './subscriptions/webhook-subscriptions';
+export {
+  WebhookEgress,
+  WebhookAddressRefused,
+  systemResolver,
+  type ResolvedAddress,
+  type Resolver,
+  type WebhookEgressOptions,
+} from './egress/webhook-egress';
+export { type AllowedHost, parseAllowedHosts } from './egress/allowed-hosts';
+export { type RefusedAddressKind, refusedAddressKind } from './egress/address-ranges';
+export { type UrlVerdict, checkWebhookUrl } from './egress/webhook-url-policy';
+export { WebhookFieldError } from './guards';
 export { WebhookQueue, type WebhookQueueOptions, type ListDeliveriesOptions } from './queue/webhook-queue';
 export { WebhookDispatcher, type WebhookDispatcherOptions } from './dispatcher/webhook-dispatcher';

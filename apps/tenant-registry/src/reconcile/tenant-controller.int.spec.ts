@@ -55,7 +55,8 @@ describe('TenantController on PostgreSQL and Kafka', () => {
   }
 
   beforeAll(async () => {
-    fixture = await registryFixture();
+    // the webhook below goes to a closed port of this machine: reachable through the allow-list only
+    fixture = await registryFixture(10, { webhookAllowedHosts: '127.0.0.1:9' });
     messaging = await KafkaMessaging.connect(
       {
         brokers: testInfra.kafkaBrokers,
@@ -269,6 +270,7 @@ describe('TenantController on PostgreSQL and Kafka', () => {
         schema: fixture.schemas.webhooks,
         backoff: { baseMs: 1, capMs: 1, maxAttempts: 1 },
         requestTimeoutMs: 1_000,
+        egress: fixture.egress,
       });
       await dispatcher.dispatchDue();
       expect(await fixture.db.queue.listDeadLetters(tenantId)).toHaveLength(1);

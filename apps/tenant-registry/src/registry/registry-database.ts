@@ -3,7 +3,13 @@ import { AuditLog } from '@platform/audit';
 import { PostgresEventStore } from '@platform/event-store';
 import { PostgresIdempotencyStore } from '@platform/idempotency';
 import { UsageCounters } from '@platform/quotas';
-import { migrateWebhooks, WebhookQueue, WebhookSubscriptions, type WebhookLogger } from '@platform/webhooks';
+import {
+  migrateWebhooks,
+  WebhookEgress,
+  WebhookQueue,
+  WebhookSubscriptions,
+  type WebhookLogger,
+} from '@platform/webhooks';
 import { ApiKeyRows } from './api-key-rows';
 import {
   DEFAULT_REGISTRY_SCHEMA,
@@ -46,10 +52,15 @@ export class RegistryDatabase {
   private readonly registrySchema: string;
   private readonly webhooksSchema: string | undefined;
 
+  /**
+   * `egress`: which webhook URLs subscriptions may have (its allow-list of hosts); default none
+   * allow-listed, so https to public addresses only.
+   */
   constructor(
     readonly pool: Pool,
     schemas: RegistrySchemas = {},
     logger?: WebhookLogger,
+    private readonly egress: WebhookEgress = new WebhookEgress(),
   ) {
     this.registrySchema = assertRegistrySchema(schemas.registry ?? DEFAULT_REGISTRY_SCHEMA);
     const s = `"${this.registrySchema}"`;
@@ -65,14 +76,17 @@ export class RegistryDatabase {
     this.slugs = new SlugReservations(pool, s);
     this.apiKeys = new ApiKeyRows(pool, s);
     const webhooks = { pool, ...(schemas.webhooks && { schema: schemas.webhooks }) };
-    this.subscriptions = new WebhookSubscriptions(webhooks);
+    this.subscriptions = new WebhookSubscriptions({ ...webhooks, egress });
     this.queue = new WebhookQueue({ ...webhooks, ...(logger && { logger }) });
   }
 
   /** The webhooks lib on another pool (e.g. one that joins a transaction), with this schema. */
   webhooksOn(pool: Pool): { subscriptions: WebhookSubscriptions; queue: WebhookQueue } {
     const options = { pool, ...(this.webhooksSchema && { schema: this.webhooksSchema }) };
-    return { subscriptions: new WebhookSubscriptions(options), queue: new WebhookQueue(options) };
+    return {
+      subscriptions: new WebhookSubscriptions({ ...options, egress: this.egress }),
+      queue: new WebhookQueue(options),
+    };
   }
 
   /** Creates or updates every schema. Idempotent; safe when several instances start at once. */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Pool, type Client } from 'pg';
 import type { TenantIsolation, TenantPlan } from '@platform/contracts';
 import { testInfra, uniqueSuffix, withTestClient } from '@platform/testing';
+import { WebhookEgress } from '@platform/webhooks';
 import { RegistryDatabase, type RegistrySchemas } from '../registry/registry-database';
 import type { Caller } from '../tenants/caller';
 import { TenantCommands, type TenantChange } from '../tenants/tenant-commands';
@@ -11,13 +12,18 @@ import { TenantCommands, type TenantChange } from '../tenants/tenant-commands';
 
 export interface RegistryFixture {
   readonly db: RegistryDatabase;
+  /** Where its webhooks may go: `WEBHOOK_ALLOWED_HOSTS` as given to the fixture (none by default). */
+  readonly egress: WebhookEgress;
   readonly commands: TenantCommands;
   readonly schemas: Required<RegistrySchemas>;
   /** Drops the schemas and ends the pool. */
   close(): Promise<void>;
 }
 
-export async function registryFixture(poolSize = 10): Promise<RegistryFixture> {
+export async function registryFixture(
+  poolSize = 10,
+  options: { webhookAllowedHosts?: string } = {},
+): Promise<RegistryFixture> {
   const suffix = uniqueSuffix();
   const schemas = {
     registry: `registry_it_${suffix}`,
@@ -29,10 +35,12 @@ export async function registryFixture(poolSize = 10): Promise<RegistryFixture> {
   };
   const pool = new Pool({ connectionString: testInfra.databaseUrl, max: poolSize });
   pool.on('error', () => undefined);
-  const db = new RegistryDatabase(pool, schemas);
+  const egress = new WebhookEgress({ allowedHosts: options.webhookAllowedHosts ?? '' });
+  const db = new RegistryDatabase(pool, schemas, undefined, egress);
   await db.migrate();
   return {
     db,
+    egress,
     commands: new TenantCommands(db),
     schemas,
     close: async () => {

@@ -79,6 +79,30 @@ describe('WebhookAdmin on PostgreSQL', () => {
     expect(await fixture.db.subscriptions.list(tenant.id, { includeDisabled: true })).toEqual([]);
   });
 
+  it('refuses a URL to an address webhooks may not reach, naming the url, and records nothing', async () => {
+    const tenant = await activeTenant();
+    for (const url of [
+      'http://127.0.0.1:8085/v1/tenants',
+      'https://169.254.169.254/latest/meta-data',
+      'https://[::1]/hooks',
+      'https://[fd00::1]/hooks',
+    ]) {
+      expect(await admin.subscribe(tenant, { url, events: ['*'] }, testCaller())).toEqual({
+        ok: false,
+        refusal: {
+          kind: 'validation',
+          code: 'webhook-invalid',
+          detail: expect.stringMatching(/^url /) as string,
+          errors: [{ path: '/url', message: expect.stringMatching(/^url /) as string }],
+        },
+      });
+    }
+    expect(await admin.list(tenant.id)).toEqual([]);
+    expect((await fixture.db.audit.list(tenant.id, { limit: 10 })).map((r) => r.action)).not.toContain(
+      'webhook.create',
+    );
+  });
+
   it("holds the plan's webhook quota", async () => {
     const tenant = await activeTenant('free');
     expect(

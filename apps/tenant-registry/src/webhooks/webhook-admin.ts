@@ -1,6 +1,6 @@
 import type { PoolClient } from 'pg';
 import type { AuditEntry, JsonValue } from '@platform/audit';
-import type { WebhookDelivery, WebhookSubscription } from '@platform/webhooks';
+import { WebhookFieldError, type WebhookDelivery, type WebhookSubscription } from '@platform/webhooks';
 import type { Refusal } from '@platform/command-handling';
 import { credentialsRefusal, webhookQuotaRefusal } from '../api-keys/api-key-rules';
 import type { RegistryDatabase } from '../registry/registry-database';
@@ -52,13 +52,15 @@ export class WebhookAdmin {
             ...(input.secret !== undefined && { secret: input.secret }),
           });
         } catch (error) {
-          // The lib checks what it stores and throws a TypeError on bad input: the caller's, here.
+          // The lib checks what it stores (an https URL to a public address, unless the operator's
+          // allow-list names its host) and throws a TypeError on bad input: the caller's, here.
           if (!(error instanceof TypeError)) throw error;
+          const path = error instanceof WebhookFieldError ? `/${error.field}` : '/';
           throw new RefusedInTransaction({
             kind: 'validation',
             code: 'webhook-invalid',
             detail: error.message,
-            errors: [{ path: '/', message: error.message }],
+            errors: [{ path, message: error.message }],
           });
         }
       },

@@ -1,5 +1,5 @@
 import type { QueryConfig } from 'pg';
-import type { NextStep, PostResult } from './attempt-outcome';
+import { type NextStep, type PostResult, errorOf } from './attempt-outcome';
 
 // The dispatcher's two statements. `s` is the quoted schema.
 
@@ -73,7 +73,7 @@ export function completeStatement(
   now: Date,
 ): QueryConfig {
   const statusCode = result.kind === 'response' ? result.statusCode : null;
-  const error = result.kind === 'error' ? result.error : null;
+  const error = errorOf(result);
   const nextAttemptAt = step.outcome === 'retry' ? step.nextAttemptAt : null;
   return {
     text: `

@@ -1,15 +1,20 @@
 import { type Dispatcher, request } from 'undici';
+import { refusalIn } from '../egress/webhook-egress';
 import type { PostResult } from './attempt-outcome';
 
 /** Longest response body read (and discarded), so a chatty receiver cannot hold the dispatcher. */
 const MAX_RESPONSE_BYTES = 64 * 1024;
 
-/** POSTs `body` and reports the status, or the error if no answer came within `timeoutMs`. Never throws. */
+/**
+ * POSTs `body` through `dispatcher` and reports the status, the error if no answer came within
+ * `timeoutMs`, or the refusal if the dispatcher's address check refused to connect. Redirects are
+ * not followed. Never throws.
+ */
 export async function postWebhook(
-  url: string,
+  url: URL,
   body: string,
   headers: Record<string, string>,
-  options: { timeoutMs: number; dispatcher?: Dispatcher },
+  options: { timeoutMs: number; dispatcher: Dispatcher },
 ): Promise<PostResult> {
   try {
     const response = await request(url, {
@@ -19,11 +24,13 @@ export async function postWebhook(
       signal: AbortSignal.timeout(options.timeoutMs),
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
-      ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+      dispatcher: options.dispatcher,
     });
     await response.body.dump({ limit: MAX_RESPONSE_BYTES }).catch(() => undefined);
     return { kind: 'response', statusCode: response.statusCode };
   } catch (error) {
+    const refusal = refusalIn(error);
+    if (refusal) return { kind: 'refused', reason: refusal.message };
     return { kind: 'error', error: describeError(error) };
   }
 }

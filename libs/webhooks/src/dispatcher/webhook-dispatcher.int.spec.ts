@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { metricsRegistry } from '@platform/observability';
 import { eventually } from '@platform/testing';
+import { WebhookEgress, type Resolver } from '../egress/webhook-egress';
 import { WebhookQueue } from '../queue/webhook-queue';
 import { WebhookSubscriptions } from '../subscriptions/webhook-subscriptions';
 import { type TestDatabase, createTestDatabase } from '../testing/postgres-test-schema';
@@ -12,6 +13,9 @@ import { WebhookDispatcher, type WebhookDispatcherOptions } from './webhook-disp
 
 // Real PostgreSQL, a real HTTP receiver on 127.0.0.1 that fails on purpose, signatures verified by the
 // `standardwebhooks` package inside the receiver. Small backoff settings; every wait is a bounded poll.
+// The receiver is on a loopback address over http: reachable only through the allow-list.
+
+const localReceiver = new WebhookEgress({ allowedHosts: '127.0.0.1' });
 
 const event = (type: string, data: unknown = { n: 1 }): WebhookEvent => ({
   id: randomUUID(),
@@ -37,7 +41,7 @@ describe('WebhookDispatcher against a real HTTP receiver', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     receiver = await WebhookReceiver.start();
-    subscriptions = new WebhookSubscriptions({ pool: db.pool, schema: db.schema });
+    subscriptions = new WebhookSubscriptions({ pool: db.pool, schema: db.schema, egress: localReceiver });
     queue = new WebhookQueue({ pool: db.pool, schema: db.schema });
   });
   afterEach(async () => {
@@ -55,6 +59,7 @@ describe('WebhookDispatcher against a real HTTP receiver', () => {
       backoff: { baseMs: 10, capMs: 40, maxAttempts: 4 },
       pollIntervalMs: 20,
       requestTimeoutMs: 2_000,
+      egress: localReceiver,
       ...options,
     });
     dispatchers.push(dispatcher);
@@ -341,4 +346,126 @@ describe('WebhookDispatcher against a real HTTP receiver', () => {
       ['delivered', 204],
     ]);
   });
+
+  describe('where deliveries may go, checked at every attempt', () => {
+    /** A DNS that answers from a table: a public-looking name may point anywhere. */
+    const resolver =
+      (table: Record<string, string>): Resolver =>
+      async (hostname) => {
+        const address = table[hostname];
+        if (address === undefined) throw new Error(`getaddrinfo ENOTFOUND ${hostname}`);
+        return [{ address, family: address.includes(':') ? 6 : 4 }];
+      };
+    const receiverPort = (): string => new URL(receiver.url('x')).port;
+
+    it('connects to the address the check resolved, with the URL host in Host', async () => {
+      const port = receiverPort();
+      // `receiver.test` exists only in this resolver: the delivery arrives only if the connection
+      // goes to the address the check was given
+      const egress = new WebhookEgress({
+        allowedHosts: `receiver.test:${port}`,
+        resolve: resolver({ 'receiver.test': '127.0.0.1' }),
+      });
+      const tenant = randomUUID();
+      const subscription = await new WebhookSubscriptions({
+        pool: db.pool,
+        schema: db.schema,
+        egress,
+      }).create(tenant, { url: `http://receiver.test:${port}/pinned`, events: ['*'] });
+      receiver.route('pinned', subscription.secret, () => 204);
+      const [delivery] = await queue.enqueue(tenant, event('x'));
+
+      startDispatcher({ egress });
+      await eventually(async () =>
+        expect(await statusOf(tenant, delivery?.deliveryId ?? '')).toBe('delivered'),
+      );
+      expect(receiver.received('pinned').map((r) => r.headers.host)).toEqual([`receiver.test:${port}`]);
+    });
+
+    it('refuses a name that resolves to a loopback address: failed attempts with the reason, then a dead letter', async () => {
+      const port = receiverPort();
+      const tenant = randomUUID();
+      // https and a public-looking name pass when the subscription is created; the DNS answer is the
+      // receiver's loopback address (DNS rebinding); the receiver would answer 204 over plain http too
+      const subscription = await subscriptions.create(tenant, {
+        url: `https://rebind.example.com:${port}/rebound`,
+        events: ['*'],
+      });
+      receiver.route('rebound', subscription.secret, () => 204);
+      const [delivery] = await queue.enqueue(tenant, event('x'));
+      const deliveryId = delivery?.deliveryId ?? '';
+      const refusedBefore = await refusedCount();
+
+      startDispatcher({
+        egress: new WebhookEgress({ resolve: resolver({ 'rebind.example.com': '127.0.0.1' }) }),
+        backoff: { baseMs: 10, capMs: 10, maxAttempts: 3 },
+      });
+      await eventually(async () => expect(await statusOf(tenant, deliveryId)).toBe('dead'));
+
+      const attempts = await queue.listAttempts(tenant, deliveryId);
+      expect(attempts.map((a) => [a.outcome, a.statusCode, a.error])).toEqual(
+        ['retry', 'retry', 'dead'].map((outcome) => [
+          outcome,
+          undefined,
+          'refused: rebind.example.com resolves to 127.0.0.1, a loopback address',
+        ]),
+      );
+      expect((await queue.getDelivery(tenant, deliveryId))?.lastError).toMatch(/^refused: /);
+      expect(receiver.received('rebound')).toEqual([]);
+      expect((await refusedCount()) - refusedBefore).toBe(3);
+    });
+
+    it('refuses a stored URL that the allow-list no longer names, before resolving anything', async () => {
+      const tenant = randomUUID();
+      const subscription = await subscribe(tenant, 'no-longer-allowed', ['*'], () => 204);
+      const [delivery] = await queue.enqueue(tenant, event('x'));
+      const deliveryId = delivery?.deliveryId ?? '';
+
+      startDispatcher({
+        egress: new WebhookEgress({ resolve: () => Promise.reject(new Error('no DNS expected')) }),
+        backoff: { baseMs: 10, capMs: 10, maxAttempts: 1 },
+      });
+      await eventually(async () => expect(await statusOf(tenant, deliveryId)).toBe('dead'));
+
+      expect((await queue.listAttempts(tenant, deliveryId)).map((a) => a.error)).toEqual([
+        'refused: url must use https (plain http only to a host in WEBHOOK_ALLOWED_HOSTS)',
+      ]);
+      expect(receiver.received('no-longer-allowed')).toEqual([]);
+      expect(subscription.url).toMatch(/^http:\/\/127\.0\.0\.1:/);
+    });
+
+    it('does not follow a redirect: a 3xx is a failed attempt', async () => {
+      const tenant = randomUUID();
+      // the target is a route of the receiver (any request to it is logged, signed right or not)
+      await subscribe(randomUUID(), 'redirect-target', ['never'], () => 204);
+      const redirecting = createServer((_request, response) =>
+        response.writeHead(307, { location: receiver.url('redirect-target') }).end(),
+      );
+      await new Promise<void>((resolve) => redirecting.listen(0, '127.0.0.1', resolve));
+      try {
+        const { port } = redirecting.address() as AddressInfo;
+        const redirected = await subscriptions.create(tenant, {
+          url: `http://127.0.0.1:${port}/hooks`,
+          events: ['only-here'],
+        });
+        const [delivery, ...others] = await queue.enqueue(tenant, event('only-here'));
+        expect([delivery?.subscriptionId, others]).toEqual([redirected.id, []]);
+        const deliveryId = delivery?.deliveryId ?? '';
+
+        startDispatcher({ backoff: { baseMs: 10, capMs: 10, maxAttempts: 1 } });
+        await eventually(async () => expect(await statusOf(tenant, deliveryId)).toBe('dead'));
+
+        expect((await queue.listAttempts(tenant, deliveryId)).map((a) => a.statusCode)).toEqual([307]);
+        expect(receiver.received('redirect-target')).toEqual([]);
+      } finally {
+        redirecting.closeAllConnections();
+        await new Promise<void>((resolve) => redirecting.close(() => resolve()));
+      }
+    });
+  });
 });
+
+async function refusedCount(): Promise<number> {
+  const metric = await metricsRegistry.getSingleMetric('webhook_deliveries_refused_total')?.get();
+  return metric?.values[0]?.value ?? 0;
+}

@@ -1,22 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Pool } from 'pg';
-import type { Dispatcher } from 'undici';
 import { type BackoffPolicy, DEFAULT_BACKOFF, assertBackoffPolicy } from '../backoff';
 import { type Clock, type Random, mathRandom, systemClock } from '../clock';
 import { DEFAULT_SCHEMA, quoted } from '../postgres/schema.sql';
 import { inTransaction } from '../postgres/transaction';
 import { signatureHeaders } from '../signing';
 import { type WebhookLogger, type WebhookStoreOptions, silentLogger } from '../store-options';
-import { type PostResult, nextStep } from './attempt-outcome';
+import { type PostResult, errorOf, nextStep } from './attempt-outcome';
 import {
   type ClaimedRow,
   claimStatement,
   completeStatement,
   removeIfRetiredAndDrained,
 } from './delivery-statements';
+import { WebhookEgress } from '../egress/webhook-egress';
 import { describeError, postWebhook } from './http-sender';
-import { deliveriesTotal, deliverySeconds } from './webhook-metrics';
+import { deliveriesRefusedTotal, deliveriesTotal, deliverySeconds } from './webhook-metrics';
 
 export interface WebhookDispatcherOptions extends WebhookStoreOptions {
   /** Jitter source; default `Math.random`. */
@@ -34,8 +34,12 @@ export interface WebhookDispatcherOptions extends WebhookStoreOptions {
   readonly batchSize?: number;
   /** Wait between polls when nothing is due; default 1 s. */
   readonly pollIntervalMs?: number;
-  /** undici dispatcher for the POSTs (connection limits, proxy); default undici's global one. */
-  readonly httpDispatcher?: Dispatcher;
+  /**
+   * Where deliveries may go, and how they connect (see {@link WebhookEgress}): the URL is checked
+   * again before every attempt, and every connection resolves the host, checks each address and
+   * connects to the checked one. Default: no host allow-listed, the system's DNS.
+   */
+  readonly egress?: WebhookEgress;
   readonly logger?: WebhookLogger;
   readonly userAgent?: string;
 }
@@ -67,7 +71,7 @@ export class WebhookDispatcher {
   private readonly leaseMs: number;
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
-  private readonly httpDispatcher: Dispatcher | undefined;
+  private readonly egress: WebhookEgress;
   private readonly logger: WebhookLogger;
   private readonly userAgent: string;
   private running = false;
@@ -85,7 +89,7 @@ export class WebhookDispatcher {
     if (this.leaseMs <= this.requestTimeoutMs) throw new TypeError('leaseMs must exceed requestTimeoutMs');
     this.batchSize = positive('batchSize', options.batchSize ?? 10);
     this.pollIntervalMs = positive('pollIntervalMs', options.pollIntervalMs ?? 1_000);
-    this.httpDispatcher = options.httpDispatcher;
+    this.egress = options.egress ?? new WebhookEgress();
     this.logger = options.logger ?? silentLogger;
     this.userAgent = options.userAgent ?? 'platform-webhooks/1';
   }
@@ -156,10 +160,14 @@ export class WebhookDispatcher {
       'user-agent': this.userAgent,
     };
     const started = performance.now();
-    const result = await postWebhook(claimed.url, claimed.body, headers, {
-      timeoutMs: this.requestTimeoutMs,
-      ...(this.httpDispatcher ? { dispatcher: this.httpDispatcher } : {}),
-    });
+    const verdict = this.egress.checkUrl(claimed.url);
+    const result: PostResult = verdict.ok
+      ? await postWebhook(verdict.url, claimed.body, headers, {
+          timeoutMs: this.requestTimeoutMs,
+          dispatcher: this.egress.dispatcher,
+        })
+      : { kind: 'refused', reason: `url ${verdict.reason}` };
+    if (result.kind === 'refused') deliveriesRefusedTotal.inc();
     const latencyMs = Math.round(performance.now() - started);
     const now = this.clock.now();
     const step = nextStep(result, claimed.attempts, this.backoff, now, this.random);
@@ -201,4 +209,4 @@ const logFields = (claimed: ClaimedRow) => ({
 });
 
 const resultFields = (result: PostResult) =>
-  result.kind === 'response' ? { statusCode: result.statusCode } : { error: result.error };
+  result.kind === 'response' ? { statusCode: result.statusCode } : { error: errorOf(result) };

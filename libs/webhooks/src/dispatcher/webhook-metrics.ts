@@ -12,3 +12,9 @@ export const deliverySeconds = histogram(
   ['outcome'],
   [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
 );
+
+/** Attempts not sent: the URL, or an address its host resolved to, may not receive webhooks. */
+export const deliveriesRefusedTotal = counter(
+  'webhook_deliveries_refused_total',
+  'Webhook delivery attempts refused before connecting (private, loopback … address, or not https)',
+);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { WebhookDispatcher } from '../dispatcher/webhook-dispatcher';
+import { WebhookEgress } from '../egress/webhook-egress';
 import { WebhookSubscriptions } from '../subscriptions/webhook-subscriptions';
 import { type TestDatabase, createTestDatabase } from '../testing/postgres-test-schema';
 import { WebhookReceiver } from '../testing/webhook-receiver';
@@ -28,13 +29,16 @@ describe("a deleted tenant's last webhook", () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     receiver = await WebhookReceiver.start();
-    subscriptions = new WebhookSubscriptions({ pool: db.pool, schema: db.schema });
+    // the receiver is on a loopback address over http: reachable only through the allow-list
+    const egress = new WebhookEgress({ allowedHosts: '127.0.0.1' });
+    subscriptions = new WebhookSubscriptions({ pool: db.pool, schema: db.schema, egress });
     queue = new WebhookQueue({ pool: db.pool, schema: db.schema });
     dispatcher = new WebhookDispatcher({
       pool: db.pool,
       schema: db.schema,
       backoff: { baseMs: 1, capMs: 1, maxAttempts: 2 },
       requestTimeoutMs: 2_000,
+      egress,
     });
   });
   afterAll(async () => {

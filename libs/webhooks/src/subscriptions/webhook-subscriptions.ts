@@ -7,7 +7,13 @@ import { SUBSCRIPTION_COLUMNS, type SubscriptionRow, toSubscription } from '../p
 import { inTransaction } from '../postgres/transaction';
 import { generateWebhookSecret } from '../signing';
 import type { WebhookStoreOptions } from '../store-options';
+import { WebhookEgress } from '../egress/webhook-egress';
 import type { NewWebhookSubscription, WebhookSubscription } from '../webhook.types';
+
+export interface WebhookSubscriptionsOptions extends WebhookStoreOptions {
+  /** Which URLs are accepted (its allow-list of hosts); default: none allow-listed. */
+  readonly egress?: WebhookEgress;
+}
 
 /**
  * A tenant's webhook subscriptions. Every method takes the tenant and only ever sees its rows: another
@@ -26,17 +32,23 @@ export class WebhookSubscriptions {
   private readonly pool: Pool;
   private readonly s: string;
   private readonly clock: Clock;
+  private readonly egress: WebhookEgress;
 
-  constructor(options: WebhookStoreOptions) {
+  constructor(options: WebhookSubscriptionsOptions) {
     this.pool = options.pool;
     this.s = quoted(options.schema ?? DEFAULT_SCHEMA);
     this.clock = options.clock ?? systemClock;
+    this.egress = options.egress ?? new WebhookEgress();
   }
 
-  /** Stores a new subscription; generates its secret unless one is given. Throws a TypeError on bad input. */
+  /**
+   * Stores a new subscription; generates its secret unless one is given. Throws a TypeError on bad
+   * input (a `WebhookFieldError` naming the field): a URL that is not `https`, or whose host is an
+   * address webhooks may not reach, unless the egress allow-list names its host.
+   */
   async create(tenantId: string, input: NewWebhookSubscription): Promise<WebhookSubscription> {
     assertTenantId(tenantId);
-    const events = checkNewSubscription(input);
+    const events = checkNewSubscription(input, this.egress.allowedHosts);
     const { rows } = await this.pool.query<SubscriptionRow>(
       `insert into ${this.s}.subscriptions (id, tenant_id, url, event_types, secret, created_at)
        values ($1, $2, $3, $4, $5, $6) returning ${SUBSCRIPTION_COLUMNS}`,
