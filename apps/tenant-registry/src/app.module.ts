@@ -42,7 +42,7 @@ const RELAY_POLL_INTERVAL_MS = 20;
 /** Tenants the controller works on at once; each holds a connection of the lock pool. */
 const CONTROLLER_CONCURRENCY = 3;
 
-/** Where webhooks may go: checked when a subscription is created and at every delivery (ADR 0020). */
+/** Where webhooks may go: checked when a subscription is created and at every delivery (ADR 0022). */
 const WEBHOOK_EGRESS = Symbol('WEBHOOK_EGRESS');
 
 /**

@@ -26,7 +26,7 @@ export const isSuccess = (result: PostResult): boolean =>
 /**
  * A 2xx delivers. Anything else (redirects included: they are not followed) is a failure, retried
  * after a jittered backoff unless attempt number `attemptNo` was the last one allowed. A refused URL
- * or address is a failure like the others (ADR 0020): DNS answers and the operator's allow-list
+ * or address is a failure like the others (ADR 0022): DNS answers and the operator's allow-list
  * change, and a retry that is refused again costs a DNS lookup, no connection.
  */
 export function nextStep(
