@@ -7,7 +7,11 @@ import { ConfigError, readinessCheck, SERVICE_CONFIG, ServiceKitModule } from '@
 import { AuditedAppendModule } from './audited-append/audited-append.module';
 import { CommandDatabase } from './audited-append/command-database';
 import type { CommandServiceConfig } from './config';
+import { CommandMessageRunner } from './command-pipeline/command-message-runner';
+import { InventoryMessageController } from './inventory/inventory.message-controller';
 import { OrdersMessageController } from './orders/orders.message-controller';
+import { PaymentsMessageController } from './payments/payments.message-controller';
+import { PaymentProcessorMessageController } from './payments/processing-payment/payment-processor.message-controller';
 
 @Module({})
 export class AppModule {
@@ -61,7 +65,11 @@ export class AppModule {
         { provide: SERVICE_CONFIG, useValue: config },
         readinessCheck('event-store', EVENT_STORE, (store: EventStore) => store.ping()),
         readinessCheck('audit-log', CommandDatabase, (db: CommandDatabase) => db.ping()),
+        CommandMessageRunner,
         OrdersMessageController,
+        InventoryMessageController,
+        PaymentsMessageController,
+        PaymentProcessorMessageController,
       ],
     };
   }

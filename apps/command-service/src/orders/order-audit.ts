@@ -1,8 +1,14 @@
-import { refusedEntry, type AuditEntry, type JsonValue } from '@platform/audit';
+import type { AuditEntry, JsonValue } from '@platform/audit';
 import type { OrderCommand } from '@platform/contracts';
 import type { OrderState } from '@platform/orders-domain';
 import type { Refusal } from '@platform/command-handling';
-import { assertNever } from './assert-never';
+import { assertNever } from '../command-pipeline/assert-never';
+import {
+  acceptedEntry,
+  refusedAggregateEntry,
+  type AggregateAudit,
+  type AuditContext,
+} from '../command-pipeline/aggregate-audit';
 import { ORDER_USE_CASES } from './order-use-cases';
 
 /** The audit action of each order command (contract §8), from its use case; a refused one adds `.refused`. */
@@ -13,13 +19,7 @@ export const ORDER_AUDIT_ACTIONS = Object.fromEntries(
 export const orderTarget = (orderId: string): string => `order/${orderId}`;
 
 /** Who, which request, when: the same for every record of one command. */
-export interface OrderAuditContext {
-  readonly actor: string;
-  /** The command message's id. */
-  readonly requestId: string;
-  readonly correlationId: string;
-  readonly occurredAt: string;
-}
+export type OrderAuditContext = AuditContext;
 
 /** An order's state as it goes into an audit record; `null` before it exists. */
 export function orderStateJson(state: OrderState): JsonValue {
@@ -49,38 +49,30 @@ export function orderStateJson(state: OrderState): JsonValue {
   }
 }
 
+/** Orders in the audit log: `order.<action>` on `order/<orderId>`. */
+export const ORDER_AUDIT: AggregateAudit<OrderCommand, OrderState> = {
+  actionOf: (command) => ORDER_AUDIT_ACTIONS[command.type],
+  targetOf: (command) => orderTarget(command.data.orderId),
+  stateKey: 'order',
+  stateJson: (state) => orderStateJson(state),
+};
+
 /** The record of an accepted command: the order before and after. */
-export function acceptedOrderEntry(
+export const acceptedOrderEntry = (
   command: OrderCommand,
   before: OrderState,
   after: OrderState,
   context: OrderAuditContext,
-): AuditEntry {
-  return {
-    ...context,
-    action: ORDER_AUDIT_ACTIONS[command.type],
-    target: orderTarget(command.data.orderId),
-    previousState: orderStateJson(before),
-    newState: orderStateJson(after),
-  };
-}
+): AuditEntry => acceptedEntry(ORDER_AUDIT, command, before, after, context);
 
 /**
  * The record of a refused command, which changed nothing: action `<action>.refused`, and previous
  * state = new state = `{ order, refusal: { kind, code, detail } }` (the order as it is, `null` when
  * it does not exist, and why the command was refused).
  */
-export function refusedOrderEntry(
+export const refusedOrderEntry = (
   command: OrderCommand,
   state: OrderState,
   refusal: Refusal,
   context: OrderAuditContext,
-): AuditEntry {
-  return refusedEntry(
-    context,
-    ORDER_AUDIT_ACTIONS[command.type],
-    orderTarget(command.data.orderId),
-    { order: orderStateJson(state) },
-    refusal,
-  );
-}
+): AuditEntry => refusedAggregateEntry(ORDER_AUDIT, command, state, refusal, context);

@@ -1,6 +1,7 @@
 import type { TenantPlan } from '@platform/contracts';
 // PLANS is the one place quotas are read from.
 import { PLANS } from '@platform/contracts';
+import { maxStorageBytesOf } from '../command-pipeline/tenant-limits';
 
 /** The usage counter of orders created, per tenant and UTC month (see `creating-order/`). */
 export const ORDERS_METRIC = 'orders';
@@ -14,5 +15,5 @@ export interface OrderLimits {
 
 export const orderLimitsOf = (plan: TenantPlan): OrderLimits => ({
   maxOrdersPerMonth: PLANS[plan].quotas.maxOrdersPerMonth,
-  maxStorageBytes: PLANS[plan].quotas.maxStorageMb * 1024 * 1024,
+  maxStorageBytes: maxStorageBytesOf(plan),
 });
