@@ -4,7 +4,7 @@ import { MESSAGING, type KafkaMessaging } from '@platform/messaging';
 import type { Logger } from '@platform/observability';
 import { jwtOptionsOf, SERVICE_CONFIG, ServiceKitModule } from '@platform/service-kit';
 import type { ProjectionServiceConfig } from './config';
-import { READ_MODELS, ReadModelsProvider } from '@platform/read-models';
+import { ProductViewsProvider, READ_MODELS, ReadModelsProvider } from '@platform/read-models';
 import { DeadLetterOperations } from './dead-letters/dead-letter-operations';
 import { DeadLettersHttpController } from './dead-letters/dead-letters.http.controller';
 import { OrderApplier } from './orders/order-applier';
@@ -12,6 +12,7 @@ import { OrderProjectionController } from './orders/order-projection.message-con
 import { SeenPositionsPruner } from './orders/seen-positions.pruner';
 import { ParkedEventsHttpController } from './parking/parked-events.http.controller';
 import { parkingProviders, PROJECTION_AUDIT } from './parking/parking.provider';
+import { ProductProjectionController } from './products/product-projection.message-controller';
 
 @Module({})
 export class AppModule {
@@ -42,6 +43,8 @@ export class AppModule {
             new DeadLetterOperations(messaging.deadLetters, audit, config.KAFKA_TOPIC_PREFIX),
         },
         OrderProjectionController,
+        ProductViewsProvider,
+        ProductProjectionController,
         SeenPositionsPruner,
       ],
       exports: [READ_MODELS],

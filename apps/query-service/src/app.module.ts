@@ -1,9 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from '@platform/observability';
-import { OrderViewReaderProvider, ReadModelsProvider } from '@platform/read-models';
+import { OrderViewReaderProvider, ProductViewsProvider, ReadModelsProvider } from '@platform/read-models';
 import { SERVICE_CONFIG, ServiceKitModule } from '@platform/service-kit';
 import type { QueryServiceConfig } from './config';
 import { OrdersHttpController } from './orders/orders.http.controller';
+import { ProductsHttpController } from './products/products.http.controller';
 
 @Module({})
 export class AppModule {
@@ -20,8 +21,13 @@ export class AppModule {
           tenancy: { internalContext: { secret: config.INTERNAL_CONTEXT_SECRET } },
         }),
       ],
-      controllers: [OrdersHttpController],
-      providers: [{ provide: SERVICE_CONFIG, useValue: config }, ReadModelsProvider, OrderViewReaderProvider],
+      controllers: [OrdersHttpController, ProductsHttpController],
+      providers: [
+        { provide: SERVICE_CONFIG, useValue: config },
+        ReadModelsProvider,
+        OrderViewReaderProvider,
+        ProductViewsProvider,
+      ],
     };
   }
 }

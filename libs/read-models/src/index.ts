@@ -11,3 +11,6 @@ export * from './orders/order-view-reader.provider';
 export * from './read-models.provider';
 export * from './seen-positions';
 export * from './parking/parked-events';
+export * from './products/product-projection';
+export * from './products/product-view.store';
+export * from './products/product-views.provider';

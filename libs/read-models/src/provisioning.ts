@@ -90,7 +90,8 @@ export async function deprovisionTenantStorage(
           `DELETE FROM "${storage.schema}".processed_events WHERE tenant_id = $1`,
           [tenantId],
         );
-        return { storage, removed: `${orders + processed} rows` };
+        const products = await deleteProductRows(main, storage.schema, tenantId);
+        return { storage, removed: `${orders + processed + products} rows` };
       }
     }
   });
@@ -172,7 +173,7 @@ async function measureStorage(
     case 'shared': {
       const tables: { table_name: string }[] = await main.query(
         `SELECT table_name FROM information_schema.tables
-          WHERE table_schema = $1 AND table_name IN ('orders', 'processed_events')`,
+          WHERE table_schema = $1 AND table_name IN ('orders', 'processed_events', 'products')`,
         [storage.schema],
       );
       let total = 0;
@@ -186,6 +187,15 @@ async function measureStorage(
       return total;
     }
   }
+}
+
+/** The tenant's rows of the shared product read model, when the shared schema has it (a later migration). */
+async function deleteProductRows(main: DataSource, schema: string, tenantId: string): Promise<number> {
+  const found: { t: string | null }[] = await main.query(`SELECT to_regclass($1) AS t`, [
+    `"${schema}".products`,
+  ]);
+  if (!found[0]?.t) return 0;
+  return affectedRows(main, `DELETE FROM "${schema}".products WHERE tenant_id = $1`, [tenantId]);
 }
 
 /** True when the tenant's storage has its read-model tables. */

@@ -52,7 +52,7 @@ export class CreateOrderViews1763800000000 implements MigrationInterface {
   }
 }
 
-async function enableRowLevelSecurity(
+export async function enableRowLevelSecurity(
   queryRunner: QueryRunner,
   schema: string,
   tables: readonly string[],
@@ -81,7 +81,7 @@ async function enableRowLevelSecurity(
   }
 }
 
-function schemaOf(queryRunner: QueryRunner): string {
+export function schemaOf(queryRunner: QueryRunner): string {
   const schema = (queryRunner.connection.options as { schema?: string }).schema;
   if (!schema) throw new Error('read-model migrations must run with a schema');
   return schema;

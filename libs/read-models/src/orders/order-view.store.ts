@@ -141,7 +141,7 @@ export class OrderViewStore {
  * Points the transaction at the tenant's storage (`search_path`); in the shared schema also
  * switches to the role subject to row-level security, with `app.tenant_id` set for its policies.
  */
-async function scopeToTenant(
+export async function scopeToTenant(
   manager: EntityManager,
   tenantId: string,
   storage: TenantStorage,
