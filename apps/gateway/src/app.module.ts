@@ -6,6 +6,7 @@ import { SERVICE_CONFIG, ServiceKitModule, jwtOptionsOf } from '@platform/servic
 import { CommandBus } from './commands/command-bus';
 import type { GatewayConfig } from './config';
 import { OrdersHttpController } from './orders/orders.http.controller';
+import { ProductsHttpController } from './products/products.http.controller';
 import { PLAN_RATE_LIMITS } from './rate-limits/plan-rate-limits';
 import { TenantsHttpController } from './tenants/tenants.http.controller';
 import { INSTANCE_ID } from './tokens';
@@ -43,7 +44,7 @@ export class AppModule {
           }),
         }),
       ],
-      controllers: [OrdersHttpController, TenantsHttpController],
+      controllers: [OrdersHttpController, ProductsHttpController, TenantsHttpController],
       providers: [
         { provide: SERVICE_CONFIG, useValue: config },
         { provide: INSTANCE_ID, useValue: instanceId },

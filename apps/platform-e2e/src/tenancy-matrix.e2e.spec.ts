@@ -52,6 +52,9 @@ function expected(route: PublicRoute, kase: Case): Expectation {
   }
 }
 
+/** The sku of the product A and S have (and B has not). */
+const MATRIX_SKU = `MX-${uniqueSuffix()}`;
+
 describe('tenancy matrix: every route × every way out of a tenant', () => {
   let platform: Platform;
   let gw: string;
@@ -110,6 +113,19 @@ describe('tenancy matrix: every route × every way out of a tenant', () => {
       });
     ids.orderA = await order(tokens.aMember);
     ids.orderS = await order(tokens.sMember);
+    // A's and S's product of the same sku (the `{sku}` of the product routes); B has none.
+    for (const token of [tokens.aMember, tokens.sMember]) {
+      const product = await api(gw, 'POST', '/v1/products', {
+        token,
+        body: { sku: MATRIX_SKU, name: 'matrix', stock: 5 },
+      });
+      expect(product.status).toBe(201);
+    }
+    await eventually(async () =>
+      expect((await api(gw, 'GET', `/v1/products/${MATRIX_SKU}`, { token: tokens.sMember })).status).toBe(
+        200,
+      ),
+    );
     await eventually(async () =>
       expect((await api(gw, 'GET', `/v1/orders/${ids.orderS}`, { token: tokens.sMember })).status).toBe(200),
     );
@@ -138,6 +154,7 @@ describe('tenancy matrix: every route × every way out of a tenant', () => {
     const path = route.path
       .replace('{id}', route.path.startsWith('/v1/orders') ? order : tenant)
       .replace('{slug}', tenant)
+      .replace('{sku}', MATRIX_SKU)
       .replace(/\{(keyId|webhookId|deliveryId)\}/, randomUUID());
     const bodies: Record<string, unknown> = {
       'POST /v1/orders': { customerId: 'matrix' },
@@ -146,6 +163,11 @@ describe('tenancy matrix: every route × every way out of a tenant', () => {
         quantity: 1,
         unitPrice: { amount: '1.00', currency: 'EUR' },
       },
+      'POST /v1/orders/{id}/confirm': { paymentToken: 'tok_visa' },
+      'POST /v1/orders/{id}/cancel': { reason: 'customer' },
+      // another sku than the matrix's own: B creating it must not make A's `{sku}` B's too
+      'POST /v1/products': { sku: `MX-NEW-${uniqueSuffix()}`, name: 'new', stock: 1 },
+      'POST /v1/products/{sku}/restock': { quantity: 1 },
       'POST /v1/tenants': { slug: `mx-new-${uniqueSuffix()}`, name: 'new' },
       'PATCH /v1/tenants/{id}': { plan: 'standard' },
       'POST /v1/tenants/{id}/suspend': { reason: 'matrix' },

@@ -23,7 +23,12 @@ export interface PublicRoute {
 export const PUBLIC_ROUTES: readonly PublicRoute[] = [
   { method: 'POST', path: '/v1/orders', access: 'tenant-write' },
   { method: 'POST', path: '/v1/orders/{id}/items', access: 'tenant-write' },
+  { method: 'POST', path: '/v1/orders/{id}/confirm', access: 'tenant-write' },
+  { method: 'POST', path: '/v1/orders/{id}/cancel', access: 'tenant-write' },
   { method: 'GET', path: '/v1/orders/{id}', access: 'tenant-read' },
+  { method: 'POST', path: '/v1/products', access: 'tenant-write' },
+  { method: 'POST', path: '/v1/products/{sku}/restock', access: 'tenant-write' },
+  { method: 'GET', path: '/v1/products/{sku}', access: 'tenant-read' },
   { method: 'POST', path: '/v1/tenants', access: 'platform' },
   { method: 'GET', path: '/v1/tenants', access: 'platform' },
   { method: 'GET', path: '/v1/tenants/{id}', access: 'platform' },

@@ -45,7 +45,10 @@ export class CommandBus implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     await this.messaging.ensureTopics(
-      [{ topic: this.messaging.topic(Topics.ordersCommands), partitions: this.config.KAFKA_PARTITIONS }],
+      [Topics.ordersCommands, Topics.inventoryCommands].map((topic) => ({
+        topic: this.messaging.topic(topic),
+        partitions: this.config.KAFKA_PARTITIONS,
+      })),
       true,
     );
     this.listener = await this.messaging.listenForReplies(

@@ -2,6 +2,8 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post, Req, Res } from 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   addOrderItemBodySchema,
+  cancelOrderBodySchema,
+  confirmOrderBodySchema,
   createOrderBodySchema,
   ifMatchOfHeader,
   isUuid,
@@ -10,6 +12,7 @@ import {
   ProblemError,
   Topics,
   versionETag,
+  type EntityTagCondition,
 } from '@platform/contracts';
 import { PendingClaims } from '@platform/idempotency';
 import { Access, CurrentTenant, type TenantContext } from '@platform/tenancy';
@@ -81,17 +84,47 @@ export class OrdersHttpController {
     const orderId = orderIdOf(id);
     const ifMatch = ifMatchOfHeader(ifMatchHeader);
     const item = parseOrThrow(addOrderItemBodySchema, body, 'the item');
-    const result = await this.commands.send<Appended>({
-      commandId: this.claims.idsFor(request)('command'),
-      type: 'orders.AddOrderItem',
-      topic: Topics.ordersCommands,
-      aggregateId: orderId,
-      data: { orderId, ...item },
-      schemaVersion: messageDefinition('orders', 'AddOrderItem').schemaVersion,
-      ...(ifMatch && { ifMatch }),
-    });
-    void reply.header('etag', versionETag(result.version));
-    return { version: result.version, position: result.position };
+    return this.orderCommand(request, reply, 'AddOrderItem', { orderId, ...item }, ifMatch);
+  }
+
+  /**
+   * `202`: the order is `confirmed` when this answers; the fulfilment saga then reserves, charges
+   * and ships on its own (follow it with `GET /v1/orders/{id}`). An empty order is a `409`.
+   */
+  @Post(':id/confirm')
+  @HttpCode(202)
+  @Access({ scope: 'tenant', role: 'member', mode: 'write' })
+  async confirm(
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Headers('if-match') ifMatchHeader: string | undefined,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Omit<Appended, 'orderId'>> {
+    const orderId = orderIdOf(id);
+    const ifMatch = ifMatchOfHeader(ifMatchHeader);
+    const { paymentToken } = parseOrThrow(confirmOrderBodySchema, body, 'the confirmation');
+    return this.orderCommand(request, reply, 'ConfirmOrder', { orderId, paymentToken }, ifMatch);
+  }
+
+  /**
+   * `200`: the order is `cancelled` (reason `customer`, the only one a client may give) when this
+   * answers; what the saga holds for it (a reservation, a charge) is given back after, on its own.
+   */
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @Access({ scope: 'tenant', role: 'member', mode: 'write' })
+  async cancel(
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Headers('if-match') ifMatchHeader: string | undefined,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Omit<Appended, 'orderId'>> {
+    const orderId = orderIdOf(id);
+    const ifMatch = ifMatchOfHeader(ifMatchHeader);
+    const { reason } = parseOrThrow(cancelOrderBodySchema, body, 'the cancellation');
+    return this.orderCommand(request, reply, 'CancelOrder', { orderId, reason }, ifMatch);
   }
 
   @Get(':id')
@@ -104,6 +137,27 @@ export class OrdersHttpController {
   ): Promise<void> {
     const orderId = orderIdOf(id);
     await this.upstreams.queries.forward(request, reply, `/v1/orders/${orderId}`, tenant);
+  }
+
+  /** Sends a command on an existing order; answers its new version, with the order's `ETag`. */
+  private async orderCommand<D extends { readonly orderId: string }>(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    type: 'AddOrderItem' | 'ConfirmOrder' | 'CancelOrder',
+    data: D,
+    ifMatch: EntityTagCondition | undefined,
+  ): Promise<Omit<Appended, 'orderId'>> {
+    const result = await this.commands.send<Appended>({
+      commandId: this.claims.idsFor(request)('command'),
+      type: `orders.${type}`,
+      topic: Topics.ordersCommands,
+      aggregateId: data.orderId,
+      data,
+      schemaVersion: messageDefinition('orders', type).schemaVersion,
+      ...(ifMatch && { ifMatch }),
+    });
+    void reply.header('etag', versionETag(result.version));
+    return { version: result.version, position: result.position };
   }
 }
 
