@@ -24,7 +24,7 @@ import { processPaymentEvent, type PaymentProcessorPorts } from './payment-proce
 export const PAYMENT_PROCESSOR_ACTOR = 'service:payment-processor';
 
 /**
- * Kafka adapter of the payment processor (ADR 0020): its own consumer group on `payments.events`;
+ * Kafka adapter of the payment processor (ADR 0023): its own consumer group on `payments.events`;
  * each event runs {@link processPaymentEvent} in the event's tenant context, and the provider's
  * answer goes back as `RecordChargeOutcome` on `payments.commands` (keyed by order id, so it is
  * decided in order with the saga's commands of that payment). The provider is the simulated one of

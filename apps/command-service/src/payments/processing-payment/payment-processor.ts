@@ -28,7 +28,7 @@ export type ProcessorStep =
   | { readonly did: 'nothing'; readonly why: string };
 
 /**
- * The payment processor (ADR 0020): asks the provider for what the payment's events call for.
+ * The payment processor (ADR 0023): asks the provider for what the payment's events call for.
  *
  * - `PaymentRequested`: charges the provider with the order id as idempotency key, under a
  *   deadline, then sends `RecordChargeOutcome` (charged or declined, with the provider's reference)
