@@ -6,3 +6,4 @@ export * from './service-process';
 export * from './postgres';
 export * from './platform';
 export * from './kafka';
+export * from './private-kafka';

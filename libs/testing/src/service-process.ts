@@ -24,7 +24,8 @@ function findWorkspaceRoot(from: string): string {
   }
 }
 
-const workspaceRoot = findWorkspaceRoot(__dirname);
+/** The repository root: where `.local/`, `dist/` and `deploy/` are. */
+export const workspaceRoot = findWorkspaceRoot(__dirname);
 
 /**
  * Extra Node.js flags for every service started here, from `SERVICE_NODE_ARGS` (space-separated),
