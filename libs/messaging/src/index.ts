@@ -3,6 +3,8 @@ export * from './dead-letters';
 export * from './messaging.module';
 export * from './outgoing';
 export * from './topic-admin';
+export { isRetriable, retryKafka, type KafkaRetryOptions } from './kafka-retry';
+export { KafkaUnavailableError, type SendOptions } from './batching-producer';
 export type {
   BatchContext,
   BatchHandler,

@@ -23,7 +23,9 @@ export function createKafka(options: KafkaConnectionOptions, logger: Logger): Ka
     clientId: options.clientId,
     brokers: [...options.brokers],
     logLevel: logLevel.WARN,
-    retry: { initialRetryTime: 100, retries: 8 },
+    // Reconnect attempts at most 2 s apart (kafkajs: 30 s), so a client finds a broker that is back
+    // within seconds; eight retries then give up after ~9 s and the caller (or restart) takes over.
+    retry: { initialRetryTime: 100, retries: 8, maxRetryTime: 2_000 },
     logCreator:
       () =>
       ({ level, log: entry }: LogEntry) => {

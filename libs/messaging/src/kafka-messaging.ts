@@ -2,13 +2,14 @@ import type { Admin, Kafka, Producer } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
 import { dlqTopic, type CommandReply } from '@platform/contracts';
 import type { Logger } from '@platform/observability';
-import { BatchingProducer } from './batching-producer';
+import { BatchingProducer, type SendOptions } from './batching-producer';
 import type { ConsumedMessage } from './consumer/consumed-message';
 import { Subscription, type SubscriptionOptions } from './consumer/subscription';
 import { DeadLetters } from './dead-letters';
 import { createKafka, type KafkaConnectionOptions } from './kafka-factory';
 import { fromCurrentContext, withProducerSpan, type OutgoingMessage } from './outgoing';
 import { ReplyListener } from './request-reply';
+import { retryKafka } from './kafka-retry';
 import { ensureTopics, type TopicSpec } from './topic-admin';
 
 export interface MessagingOptions extends KafkaConnectionOptions {
@@ -34,6 +35,7 @@ export class KafkaMessaging {
   private closed = false;
   /** The dead-letter topics, for operators: read them, send a message back (see {@link DeadLetters}). */
   readonly deadLetters: DeadLetters;
+  private pinging: Promise<void> | undefined;
 
   private constructor(
     readonly options: MessagingOptions,
@@ -46,6 +48,10 @@ export class KafkaMessaging {
     this.deadLetters = new DeadLetters(kafka, admin, batching, options.topicPrefix);
   }
 
+  /**
+   * Connects the admin client and the producer, waiting (with backoff and a log line per attempt)
+   * for brokers that are not up yet: a service started before Kafka waits for it instead of exiting.
+   */
   static async connect(options: MessagingOptions, logger: Logger): Promise<KafkaMessaging> {
     const kafka = createKafka(options, logger);
     const admin = kafka.admin();
@@ -55,7 +61,11 @@ export class KafkaMessaging {
       allowAutoTopicCreation: false,
       createPartitioner: Partitioners.DefaultPartitioner,
     });
-    await Promise.all([admin.connect(), producer.connect()]);
+    await retryKafka(
+      `connecting to ${options.brokers.join(',')}`,
+      () => Promise.all([admin.connect(), producer.connect()]),
+      { logger },
+    );
     return new KafkaMessaging(options, kafka, admin, producer, new BatchingProducer(producer), logger);
   }
 
@@ -73,20 +83,24 @@ export class KafkaMessaging {
     const all = withDlq
       ? specs.flatMap((spec) => [spec, { topic: dlqTopic(spec.topic), partitions: 1 }])
       : specs;
-    await ensureTopics(this.admin, all);
+    await ensureTopics(this.admin, all, { logger: this.logger });
   }
 
-  /** Publishes messages (acks=all, idempotent), coalesced with concurrent sends into one request. */
-  async publish(messages: readonly OutgoingMessage[]): Promise<void> {
+  /**
+   * Publishes messages (acks=all, idempotent), coalesced with concurrent sends into one request.
+   * With `refuseWhenDown`, rejects at once while the producer's sends are failing or stalled
+   * (see {@link BatchingProducer}) instead of queueing behind them.
+   */
+  async publish(messages: readonly OutgoingMessage[], options: SendOptions = {}): Promise<void> {
     if (messages.length === 0) return;
     await withProducerSpan(messages, (headers) =>
       Promise.all(
         messages.map((message, index) =>
-          this.batching.send(message.topic, {
-            key: message.key,
-            value: JSON.stringify(message.value),
-            headers: headers[index],
-          }),
+          this.batching.send(
+            message.topic,
+            { key: message.key, value: JSON.stringify(message.value), headers: headers[index] },
+            options,
+          ),
         ),
       ),
     );
@@ -120,7 +134,8 @@ export class KafkaMessaging {
 
   /**
    * Sends a command and waits for its outcome on `listener`'s topic. The command's `ce_id` is the
-   * correlation key; the timeout is a 504 problem (the command may still be carried out).
+   * correlation key. A send that fails, or that Kafka is known to be unable to take now, is a 503
+   * problem at once; no reply within `timeoutMs` is a 504 (the command may still be carried out).
    */
   async request<R>(
     listener: ReplyListener,
@@ -131,13 +146,8 @@ export class KafkaMessaging {
       ...message,
       attributes: { ...message.attributes, replyTo: listener.replyTopic },
     };
-    const reply = listener.expect(message.attributes.id, timeoutMs);
-    try {
-      await this.publish([withReply]);
-    } catch (error) {
-      listener.cancel(message.attributes.id, error);
-    }
-    return (await reply) as CommandReply<R>;
+    const send = (): Promise<void> => this.publish([withReply], { refuseWhenDown: true });
+    return (await listener.request(message.attributes.id, send, timeoutMs)) as CommandReply<R>;
   }
 
   /** Answers a request (if it asked for an answer) on the requester's reply topic. */
@@ -162,9 +172,18 @@ export class KafkaMessaging {
     return new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
   }
 
-  /** Readiness: the cluster answers a metadata request. */
-  async ping(): Promise<void> {
-    await this.admin.describeCluster();
+  /**
+   * Readiness: the cluster answers a metadata request. Concurrent pings share one request: while
+   * the broker is away each takes kafkajs's retries (seconds), and a poller must not pile them up.
+   */
+  ping(): Promise<void> {
+    this.pinging ??= this.admin
+      .describeCluster()
+      .then(() => undefined)
+      .finally(() => {
+        this.pinging = undefined;
+      });
+    return this.pinging;
   }
 
   /** Stops consuming (in-flight batches finish and commit). Call before the HTTP server closes. */

@@ -1,21 +1,16 @@
 import type { Consumer, Kafka } from 'kafkajs';
 import { headerText, ProblemError } from '@platform/contracts';
 import type { Logger } from '@platform/observability';
-
-interface Waiter {
-  readonly resolve: (value: unknown) => void;
-  readonly reject: (error: unknown) => void;
-  readonly timer: NodeJS.Timeout;
-}
+import { PendingReplies } from './pending-replies';
 
 /**
  * The requesting side of request-reply over Kafka. Each instance owns a one-partition reply topic
  * and a consumer group of its own, so a reply is read by exactly the instance that waits for it
  * (no shared reply partitions, no rebalancing between instances). Replies are matched on
- * `ce_causationid` = the request's `ce_id`.
+ * `ce_causationid` = the request's `ce_id`; the waiting itself is {@link PendingReplies}.
  */
 export class ReplyListener {
-  private readonly waiters = new Map<string, Waiter>();
+  private readonly replies = new PendingReplies();
   private consumer: Consumer | undefined;
   /** The next offset to commit per partition of the reply topic, and the timer that commits it. */
   private readonly finishedOffsets = new Map<number, string>();
@@ -50,15 +45,11 @@ export class ReplyListener {
       eachMessage: async ({ partition, message }) => {
         this.finishedOffsets.set(partition, (BigInt(message.offset) + 1n).toString());
         const requestId = headerText(message.headers?.ce_causationid);
-        const waiter = requestId === undefined ? undefined : this.waiters.get(requestId);
-        if (!waiter || requestId === undefined) return; // late reply to a request that timed out
-        this.waiters.delete(requestId);
-        clearTimeout(waiter.timer);
-        try {
-          waiter.resolve(message.value === null ? null : JSON.parse(message.value.toString('utf8')));
-        } catch (error) {
-          waiter.reject(error);
-        }
+        if (requestId === undefined) return;
+        // false for a late reply to a request that timed out: dropped
+        this.replies.settle(requestId, () =>
+          message.value === null ? null : (JSON.parse(message.value.toString('utf8')) as unknown),
+        );
       },
     });
     await joined;
@@ -86,35 +77,20 @@ export class ReplyListener {
     }
   }
 
-  /** Registers interest in the reply to `requestId`; call before the request is sent. */
-  expect(requestId: string, timeoutMs: number): Promise<unknown> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiters.delete(requestId);
-        reject(
-          new ProblemError('timeout', `no answer within ${timeoutMs} ms; the request may still complete`),
-        );
-      }, timeoutMs);
-      this.waiters.set(requestId, { resolve, reject, timer });
-    });
-  }
-
-  cancel(requestId: string, error: unknown): void {
-    const waiter = this.waiters.get(requestId);
-    if (!waiter) return;
-    this.waiters.delete(requestId);
-    clearTimeout(waiter.timer);
-    waiter.reject(error);
+  /**
+   * Sends a request with `send` and waits for its reply on this listener's topic: 503 at once if the
+   * send fails, 504 after `timeoutMs` without a reply (see {@link PendingReplies}).
+   */
+  request(requestId: string, send: () => Promise<void>, timeoutMs: number): Promise<unknown> {
+    return this.replies.request(requestId, send, timeoutMs);
   }
 
   get pending(): number {
-    return this.waiters.size;
+    return this.replies.size;
   }
 
   async stop(): Promise<void> {
-    for (const id of [...this.waiters.keys()]) {
-      this.cancel(id, new ProblemError('unavailable', 'the service is shutting down'));
-    }
+    this.replies.failAll(new ProblemError('unavailable', 'the service is shutting down'));
     clearInterval(this.commitTimer);
     await this.commit();
     const consumer = this.consumer;
