@@ -14,6 +14,8 @@ import { Readiness } from './health/readiness';
 import { buildManagementServer } from './http/management-server';
 import { ProblemFilter } from './http/problem.filter';
 import { PinoNestLogger } from './http/pino-nest-logger';
+import { installProcessSafetyNet } from './process-safety-net';
+import { waitForDependencies, type StartupDependency } from './startup-dependencies';
 
 export interface ServiceSetup {
   /** The root Nest module, built from validated configuration. */
@@ -23,6 +25,8 @@ export interface ServiceSetup {
   readonly managementPort: number;
   readonly host: string;
   readonly bodyLimit: number;
+  /** Waited for (with backoff, logged) before the application is built. */
+  readonly dependencies?: readonly StartupDependency[];
 }
 
 export interface ServiceDefinition {
@@ -44,10 +48,13 @@ const requestSeconds = histogram('http_server_request_duration_seconds', 'HTTP r
  * Starts a service the same way everywhere: JSON logs, problem+json errors, `X-Trace-Id`, request
  * metrics, health endpoints, `/metrics` on a management port of its own, and a graceful stop on SIGTERM (consumers stop and
  * commit, HTTP drains, the producer flushes, spans are exported). Exits 1 with the list of bad
- * variables when the configuration is invalid.
+ * variables when the configuration is invalid. Waits for its dependencies (PostgreSQL here, Kafka
+ * in `KafkaMessaging.connect`) rather than exiting when they are not up yet. Installs the
+ * {@link installProcessSafetyNet process safety net}.
  */
 export async function runService(definition: ServiceDefinition): Promise<NestFastifyApplication> {
   const logger = createLogger(definition.name);
+  installProcessSafetyNet(logger);
   let setup: ServiceSetup;
   try {
     setup = definition.setup(logger);
@@ -60,6 +67,7 @@ export async function runService(definition: ServiceDefinition): Promise<NestFas
     throw error;
   }
   startDefaultMetrics(definition.name);
+  await waitForDependencies(setup.dependencies ?? [], logger);
 
   const adapter = new FastifyAdapter({
     bodyLimit: setup.bodyLimit,

@@ -12,3 +12,5 @@ export {
 } from './http/management-server';
 export * from './health/readiness-answer';
 export * from './main';
+export * from './process-safety-net';
+export * from './startup-dependencies';

@@ -4,6 +4,7 @@ import type { TokenVerifierOptions } from '@platform/tenancy';
 import { runService } from './bootstrap';
 import { ConfigError, instanceIdOf, loadConfig } from './config/config';
 import { defaultManagementPort } from './http/management-server';
+import { postgresDependency } from './startup-dependencies';
 
 interface BaseConfig {
   readonly PORT: number;
@@ -11,10 +12,14 @@ interface BaseConfig {
   readonly BODY_LIMIT_BYTES: number;
   readonly MANAGEMENT_PORT?: number | undefined;
   readonly INSTANCE_ID?: string | undefined;
+  readonly DATABASE_URL?: string;
 }
 
 /**
- * A service's whole `main`: validate its configuration, build its root module, run it.
+ * A service's whole `main`: validate its configuration, build its root module, run it. A service
+ * whose configuration has `DATABASE_URL` waits for PostgreSQL first. A start that fails all the same
+ * (a dependency lost in the middle of it, a bug) is logged and exits 1: a half-built service must
+ * not linger without its HTTP port.
  *
  * @example
  * serviceMain('query-service', configSchema, (config, instanceId, logger) => AppModule.forRoot(config, instanceId, logger));
@@ -25,9 +30,11 @@ export function serviceMain<S extends z.ZodObject>(
   rootModule: (config: z.infer<S>, instanceId: string, logger: Logger) => unknown,
   portOf: (config: z.infer<S>) => number = (config) => (config as BaseConfig).PORT,
 ): void {
-  void runService({
+  let log: Logger | undefined;
+  runService({
     name,
     setup: (logger) => {
+      log = logger;
       const config = loadConfig(schema, process.env);
       const base = config as BaseConfig;
       const port = portOf(config);
@@ -37,8 +44,16 @@ export function serviceMain<S extends z.ZodObject>(
         managementPort: managementPortOf(port, base.MANAGEMENT_PORT),
         host: base.HOST,
         bodyLimit: base.BODY_LIMIT_BYTES,
+        dependencies: base.DATABASE_URL === undefined ? [] : [postgresDependency(base.DATABASE_URL)],
       };
     },
+  }).catch((error: unknown) => {
+    log?.fatal(
+      { err: error },
+      `${name} could not start: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    process.stderr.write(`${name} could not start: ${String(error)}\n`);
+    process.exit(1);
   });
 }
 
