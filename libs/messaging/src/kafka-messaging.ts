@@ -168,7 +168,20 @@ export class KafkaMessaging {
 
   /** The offset the next message of each partition will get (0 for an empty partition). */
   async endOffsets(topic: string): Promise<Map<number, bigint>> {
-    const offsets = await this.admin.fetchTopicOffsets(topic);
+    const offsets = await retryKafka(
+      `reading the end offsets of ${topic}`,
+      async () => {
+        try {
+          return await this.admin.fetchTopicOffsets(topic);
+        } catch (error) {
+          // kafkajs fails with a TypeError when the offsets answer misses a partition its metadata
+          // names: a topic just created on a broker that just started. Asking again cures it.
+          if (error instanceof TypeError) throw new IncompleteOffsetsError(topic, error);
+          throw error;
+        }
+      },
+      { logger: this.logger, deadlineMs: 60_000 },
+    );
     return new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
   }
 
@@ -207,5 +220,15 @@ export class KafkaMessaging {
         });
     }
     await Promise.all([this.producer.disconnect(), this.admin.disconnect()]);
+  }
+}
+
+/** The end offsets of a topic whose partitions are not all served yet (retriable). */
+class IncompleteOffsetsError extends Error {
+  readonly retriable = true;
+
+  constructor(topic: string, cause: TypeError) {
+    super(`the offsets of ${topic} are not all served yet (${cause.message})`, { cause });
+    this.name = 'IncompleteOffsetsError';
   }
 }

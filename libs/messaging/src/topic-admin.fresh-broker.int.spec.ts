@@ -34,6 +34,8 @@ describe('topic creation on a broker that is just starting', () => {
           (topic) => ({ topic, partitions: 6 }),
         );
         await messaging.ensureTopics(specs, true);
+        // what a service does next: read where each topic ends (a tenant directory following from start)
+        for (const { topic } of specs) expect((await messaging.endOffsets(topic)).size).toBe(6);
         await started;
 
         const admin = new Kafka({
