@@ -23,7 +23,7 @@ const HTTP_PORT: Record<(typeof SERVICES)[number], number> = {
   'saga-service': 8084,
   'tenant-registry': 8085,
 };
-const POSTGRES_CLIENTS = SERVICES.filter((service) => service !== 'saga-service');
+const POSTGRES_CLIENTS = SERVICES;
 const HTTPS_CLIENTS = ['gateway', 'projection-service', 'tenant-registry'];
 
 const namespace = (name: string) => ({ name, labels: { 'kubernetes.io/metadata.name': name } });
