@@ -9,7 +9,7 @@ import { DeadLetters } from './dead-letters';
 import { createKafka, type KafkaConnectionOptions } from './kafka-factory';
 import { fromCurrentContext, withProducerSpan, type OutgoingMessage } from './outgoing';
 import { ReplyListener } from './request-reply';
-import { retryKafka } from './kafka-retry';
+import { fetchTopicOffsets, retryKafka } from './kafka-retry';
 import { ensureTopics, type TopicSpec } from './topic-admin';
 
 export interface MessagingOptions extends KafkaConnectionOptions {
@@ -170,16 +170,7 @@ export class KafkaMessaging {
   async endOffsets(topic: string): Promise<Map<number, bigint>> {
     const offsets = await retryKafka(
       `reading the end offsets of ${topic}`,
-      async () => {
-        try {
-          return await this.admin.fetchTopicOffsets(topic);
-        } catch (error) {
-          // kafkajs fails with a TypeError when the offsets answer misses a partition its metadata
-          // names: a topic just created on a broker that just started. Asking again cures it.
-          if (error instanceof TypeError) throw new IncompleteOffsetsError(topic, error);
-          throw error;
-        }
-      },
+      () => fetchTopicOffsets(this.admin, topic),
       { logger: this.logger, deadlineMs: 60_000 },
     );
     return new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
@@ -220,15 +211,5 @@ export class KafkaMessaging {
         });
     }
     await Promise.all([this.producer.disconnect(), this.admin.disconnect()]);
-  }
-}
-
-/** The end offsets of a topic whose partitions are not all served yet (retriable). */
-class IncompleteOffsetsError extends Error {
-  readonly retriable = true;
-
-  constructor(topic: string, cause: TypeError) {
-    super(`the offsets of ${topic} are not all served yet (${cause.message})`, { cause });
-    this.name = 'IncompleteOffsetsError';
   }
 }

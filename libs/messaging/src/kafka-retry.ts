@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Admin } from 'kafkajs';
 import type { Logger } from '@platform/observability';
 
 export interface KafkaRetryOptions {
@@ -66,5 +67,29 @@ export async function retryKafka<T>(
       await sleep(backoffMs);
       backoffMs = Math.min(backoffMs * 2, options.maxBackoffMs ?? 5_000);
     }
+  }
+}
+
+/** The offsets of a topic whose partitions are not all served yet: retriable. */
+export class IncompleteOffsetsError extends Error {
+  readonly retriable = true;
+
+  constructor(topic: string, cause: TypeError) {
+    super(`the offsets of ${topic} are not all served yet (${cause.message})`, { cause });
+    this.name = 'IncompleteOffsetsError';
+  }
+}
+
+/**
+ * `admin.fetchTopicOffsets`, whose kafkajs version throws a TypeError when the offsets answer misses
+ * a partition its metadata names (a topic just created on a broker that just started): that becomes
+ * a retriable {@link IncompleteOffsetsError}, so that {@link retryKafka} asks again.
+ */
+export async function fetchTopicOffsets(admin: Admin, topic: string): ReturnType<Admin['fetchTopicOffsets']> {
+  try {
+    return await admin.fetchTopicOffsets(topic);
+  } catch (error) {
+    if (error instanceof TypeError) throw new IncompleteOffsetsError(topic, error);
+    throw error;
   }
 }

@@ -1,5 +1,5 @@
 import type { Admin } from 'kafkajs';
-import { retryKafka, type KafkaRetryOptions } from './kafka-retry';
+import { fetchTopicOffsets, retryKafka, type KafkaRetryOptions } from './kafka-retry';
 
 export interface TopicSpec {
   readonly topic: string;
@@ -73,7 +73,7 @@ async function requireLeaders(admin: Admin, specs: readonly TopicSpec[]): Promis
   if (leaderless.length > 0) throw new LeadersNotElectedError(leaderless);
   // A leader in the metadata is not yet a leader that serves: on a broker that has just started,
   // ListOffsets answers NOT_LEADER_FOR_PARTITION for a moment longer (seen in the fresh-broker spec).
-  await Promise.all(specs.map((spec) => admin.fetchTopicOffsets(spec.topic)));
+  await Promise.all(specs.map((spec) => fetchTopicOffsets(admin, spec.topic)));
 }
 
 interface KafkaJsError {
