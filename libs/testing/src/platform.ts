@@ -51,9 +51,18 @@ export async function startPlatform(base: number, options: PlatformOptions = {})
   };
   const tag = options.name ?? `e2e${base}`;
   const services: RunningService[] = [];
+  // a service that does not come up leaves none of the others running behind the failed start
+  const stopAllOnFailure = async <T>(work: Promise<T>): Promise<T> => {
+    try {
+      return await work;
+    } catch (error) {
+      await Promise.all(services.map((service) => service.stop()));
+      throw error;
+    }
+  };
   const registry = startService('tenant-registry', `${tag}-tenant-registry`, base + 5, env);
   services.push(registry);
-  await waitReady(registry);
+  await stopAllOnFailure(waitReady(registry));
   const commandServices = Array.from({ length: options.commandServices ?? 1 }, (_, i) =>
     startService('command-service', `${tag}-command-${i + 1}`, base + 1 + 10 * i, env),
   );
@@ -64,12 +73,12 @@ export async function startPlatform(base: number, options: PlatformOptions = {})
     startService('saga-service', `${tag}-saga`, base + 4, env),
   ];
   services.push(...rest);
-  await Promise.all(rest.map((s) => waitReady(s)));
+  await stopAllOnFailure(Promise.all(rest.map((s) => waitReady(s))));
   const gateways = Array.from({ length: options.gateways ?? 1 }, (_, i) =>
     startService('gateway', `${tag}-gateway-${i + 1}`, base + 10 * i, env),
   );
   services.push(...gateways);
-  await Promise.all(gateways.map((g) => waitReady(g)));
+  await stopAllOnFailure(Promise.all(gateways.map((g) => waitReady(g))));
   const sign = (claims: { sub: string; roles: string[]; tenants?: string[] }): string =>
     signer({ tenants: [], ...claims });
   return {
