@@ -1,2 +1,2 @@
-// @platform/postgres-kit: the two PostgreSQL chores every store of the platform needs, written once.
-export { inTransaction, migrateUnderLock, type TransactionOptions } from './transaction';
+// @platform/postgres-kit: the PostgreSQL chores every store of the platform needs, written once.
+export { holdingClient, inTransaction, migrateUnderLock, type TransactionOptions } from './transaction';

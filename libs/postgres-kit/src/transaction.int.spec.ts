@@ -52,4 +52,28 @@ describe('postgres-kit on PostgreSQL', () => {
     });
     expect(await ids()).toEqual([1, 2, 4]);
   });
+
+  it('survives its connection ending between two statements (a server restart): the work fails, nothing crashes', async () => {
+    const uncaught: unknown[] = [];
+    const record = (error: unknown): void => {
+      uncaught.push(error);
+    };
+    process.on('uncaughtException', record);
+    try {
+      const outcome = inTransaction(pool, async (client) => {
+        const { rows } = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
+        // another session ends this one while it is checked out and idle, as a restart does
+        await pool.query('select pg_terminate_backend($1)', [rows[0]?.pid]);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        await client.query(`insert into "${schema}".items values (99)`);
+      });
+      await expect(outcome).rejects.toThrow();
+      expect(uncaught).toEqual([]);
+      // the broken client was discarded: the pool goes on with fresh connections
+      expect((await pool.query('select 1 as one')).rows).toEqual([{ one: 1 }]);
+      expect(await ids()).not.toContain(99);
+    } finally {
+      process.removeListener('uncaughtException', record);
+    }
+  });
 });

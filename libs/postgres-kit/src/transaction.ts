@@ -8,9 +8,32 @@ export interface TransactionOptions {
 }
 
 /**
+ * Holds `client` (checked out of a pool) for `work`, with a listener for its `error` event: a pool
+ * listens for the errors of its idle clients only, and a connection the server ends while a client
+ * is checked out but between two statements (a restart, a terminated backend) would otherwise be
+ * an uncaught exception that ends the process. The error is kept: the next statement fails with it,
+ * and the client is discarded instead of returned to the pool.
+ */
+export async function holdingClient<T>(
+  client: PoolClient,
+  work: (lost: () => Error | undefined) => Promise<T>,
+): Promise<T> {
+  let lost: Error | undefined;
+  const onError = (error: Error): void => {
+    lost = error;
+  };
+  client.on('error', onError);
+  try {
+    return await work(() => lost);
+  } finally {
+    client.removeListener('error', onError);
+  }
+}
+
+/**
  * Runs `work` in one transaction on a pooled client: commits what it did, or rolls back and
- * rethrows. A client whose transaction failed may be in an unknown state: it is discarded, not
- * returned to the pool.
+ * rethrows. A client whose transaction failed (or whose connection broke meanwhile: see
+ * {@link holdingClient}) may be in an unknown state: it is discarded, not returned to the pool.
  *
  * @example
  * const id = await inTransaction(pool, async (client) => {
@@ -29,18 +52,20 @@ export async function inTransaction<T>(
       ? text
       : ({ text, query_timeout: options.queryTimeoutMs } as QueryConfig);
   let failed = false;
-  try {
-    await client.query(statement(options.begin ?? 'begin'));
-    const result = await work(client);
-    await client.query(statement('commit'));
-    return result;
-  } catch (error) {
-    failed = true;
-    await client.query('rollback').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release(failed);
-  }
+  return holdingClient(client, async (lost) => {
+    try {
+      await client.query(statement(options.begin ?? 'begin'));
+      const result = await work(client);
+      await client.query(statement('commit'));
+      return result;
+    } catch (error) {
+      failed = true;
+      if (lost() === undefined) await client.query('rollback').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release(failed || lost() !== undefined);
+    }
+  });
 }
 
 /**

@@ -33,6 +33,11 @@ export class RlsTenantPool {
   async query<R extends QueryResultRow>(tenantId: string, statement: QueryConfig): Promise<R[]> {
     const client: PoolClient = await this.pool.connect();
     let broken: Error | undefined;
+    // a connection that breaks while checked out is an error event on the client, not the pool
+    const onError = (error: Error): void => {
+      broken = error;
+    };
+    client.on('error', onError);
     try {
       // Both are written before either answers (pipeline mode).
       const setting = client.query<{ tenant: string }>({
@@ -49,6 +54,7 @@ export class RlsTenantPool {
       if (result.status === 'rejected') throw asError(result.reason);
       return result.value.rows;
     } finally {
+      client.removeListener('error', onError);
       client.release(broken);
     }
   }

@@ -83,12 +83,16 @@ export class FulfilmentModule {
         { provide: FULFILMENT_OPTIONS, useValue: options },
         {
           provide: SAGA_POOL,
-          useFactory: () =>
-            new Pool({
+          useFactory: () => {
+            const pool = new Pool({
               connectionString: options.connectionString,
               max: options.poolSize,
               application_name: 'saga-service',
-            }),
+            });
+            // an idle connection that breaks (a server restart) must not end the process
+            pool.on('error', () => undefined);
+            return pool;
+          },
         },
         {
           provide: FulfilmentStore,

@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { holdingClient } from '@platform/postgres-kit';
 
 /**
  * Runs `work` while this process holds the tenant's session-level advisory lock, so that of several
@@ -12,23 +13,25 @@ export async function withTenantLock<T>(
 ): Promise<{ acquired: true; result: T } | { acquired: false }> {
   const client = await pool.connect();
   let broken = false;
-  try {
-    const { rows } = await client.query<{ locked: boolean }>(
-      `select pg_try_advisory_lock(hashtext('tenant-registry:reconcile'), hashtext($1)) as locked`,
-      [tenantId],
-    );
-    if (rows[0]?.locked !== true) return { acquired: false };
+  return holdingClient(client, async (lost) => {
     try {
-      return { acquired: true, result: await work() };
+      const { rows } = await client.query<{ locked: boolean }>(
+        `select pg_try_advisory_lock(hashtext('tenant-registry:reconcile'), hashtext($1)) as locked`,
+        [tenantId],
+      );
+      if (rows[0]?.locked !== true) return { acquired: false };
+      try {
+        return { acquired: true, result: await work() };
+      } finally {
+        await client
+          .query(`select pg_advisory_unlock(hashtext('tenant-registry:reconcile'), hashtext($1))`, [tenantId])
+          .catch(() => {
+            // A connection that cannot unlock is dropped by the pool, which ends the session's locks.
+            broken = true;
+          });
+      }
     } finally {
-      await client
-        .query(`select pg_advisory_unlock(hashtext('tenant-registry:reconcile'), hashtext($1))`, [tenantId])
-        .catch(() => {
-          // A connection that cannot unlock is dropped by the pool, which ends the session's locks.
-          broken = true;
-        });
+      client.release(broken || lost() !== undefined);
     }
-  } finally {
-    client.release(broken);
-  }
+  });
 }
