@@ -14,3 +14,6 @@ export * from './parking/parked-events';
 export * from './products/product-projection';
 export * from './products/product-view.store';
 export * from './products/product-views.provider';
+export * from './orders/order-list.query';
+export * from './orders/order-summary.query';
+export * from './orders/order-summary-projection';

@@ -75,23 +75,17 @@ export async function deprovisionTenantStorage(
         await main.query(`DROP DATABASE IF EXISTS "${storage.database}" WITH (FORCE)`);
         return { storage, removed: `database ${storage.database}` };
       case 'shared': {
-        const exists: unknown[] = await main.query(
-          `SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'orders'`,
-          [storage.schema],
-        );
-        if (exists.length === 0) return { storage, removed: '0 rows' };
-        const orders = await affectedRows(
-          main,
-          `DELETE FROM "${storage.schema}".orders WHERE tenant_id = $1`,
-          [tenantId],
-        );
-        const processed = await affectedRows(
-          main,
-          `DELETE FROM "${storage.schema}".processed_events WHERE tenant_id = $1`,
-          [tenantId],
-        );
-        const products = await deleteProductRows(main, storage.schema, tenantId);
-        return { storage, removed: `${orders + processed + products} rows` };
+        // the tables of the shared schema that exist (a table of a later migration may not yet)
+        const tables = await sharedTables(main, storage.schema);
+        let removed = 0;
+        for (const table of tables) {
+          removed += await affectedRows(
+            main,
+            `DELETE FROM "${storage.schema}"."${table}" WHERE tenant_id = $1`,
+            [tenantId],
+          );
+        }
+        return { storage, removed: `${removed} rows` };
       }
     }
   });
@@ -171,13 +165,8 @@ async function measureStorage(
         storage.database,
       ]);
     case 'shared': {
-      const tables: { table_name: string }[] = await main.query(
-        `SELECT table_name FROM information_schema.tables
-          WHERE table_schema = $1 AND table_name IN ('orders', 'processed_events', 'products')`,
-        [storage.schema],
-      );
       let total = 0;
-      for (const { table_name: table } of tables) {
+      for (const table of await sharedTables(main, storage.schema)) {
         total += await bytes(
           `SELECT coalesce(sum(pg_column_size(t.*)), 0)::bigint AS bytes FROM "${storage.schema}"."${table}" t
             WHERE t.tenant_id = $1`,
@@ -190,14 +179,6 @@ async function measureStorage(
 }
 
 /** The tenant's rows of the shared product read model, when the shared schema has it (a later migration). */
-async function deleteProductRows(main: DataSource, schema: string, tenantId: string): Promise<number> {
-  const found: { t: string | null }[] = await main.query(`SELECT to_regclass($1) AS t`, [
-    `"${schema}".products`,
-  ]);
-  if (!found[0]?.t) return 0;
-  return affectedRows(main, `DELETE FROM "${schema}".products WHERE tenant_id = $1`, [tenantId]);
-}
-
 /** True when the tenant's storage has its read-model tables. */
 export async function tenantStorageReady(
   databaseUrl: string,
@@ -239,6 +220,24 @@ async function createDatabaseIfMissing(databaseUrl: string, database: string): P
       if ((error as { code?: string }).code !== '42P04') throw error;
     }
   });
+}
+
+/** Tables of the shared schema holding tenants' rows, as far as the migrations that ran created them. */
+const SHARED_TABLES = [
+  'orders',
+  'processed_events',
+  'products',
+  'order_totals_hourly',
+  'order_sku_totals_hourly',
+];
+
+async function sharedTables(main: DataSource, schema: string): Promise<string[]> {
+  const rows: { table_name: string }[] = await main.query(
+    `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_name = ANY($2)
+      ORDER BY table_name`,
+    [schema, SHARED_TABLES],
+  );
+  return rows.map((row) => row.table_name);
 }
 
 async function withMainDatabase<T>(databaseUrl: string, work: (main: DataSource) => Promise<T>): Promise<T> {

@@ -1,10 +1,24 @@
-import { Pool } from 'pg';
+import { Pool, type QueryResultRow } from 'pg';
 import { isUuid } from '@platform/contracts';
 import { RlsTenantPool } from '../rls-tenant-pool';
 import { SHARED_SCHEMA, databaseUrlFor, storageOf, type TenantStorage } from '../tenant-storage';
-import type { OrderLineView } from './order-view.entity';
 import type { OrderRow } from './order-projection';
+import {
+  orderListPage,
+  orderListStatement,
+  type OrderListPage,
+  type OrderListQuery,
+  type OrderListRecord,
+} from './order-list.query';
+import {
+  orderSummaryOf,
+  orderSummaryStatement,
+  type OrderSummary,
+  type OrderSummaryRecord,
+  type SummaryRange,
+} from './order-summary.query';
 import { UnknownTenantError, type IsolationOf } from './order-view.store';
+import { ORDER_COLUMNS, toRow, type OrderRecord } from './order-record';
 
 export interface OrderViewReaderOptions {
   /** Connections of each pool to the main read-model database (shared tenants; schema tenants). */
@@ -19,26 +33,8 @@ export interface OrderViewReaderOptions {
   readonly preparedSchemas?: number;
 }
 
-interface OrderRecord {
-  id: string;
-  customerId: string;
-  status: string;
-  items: OrderLineView[];
-  totalAmount: string;
-  currency: string | null;
-  itemCount: number;
-  createdAt: Date;
-  updatedAt: Date;
-  version: number;
-  lastPosition: string;
-}
-
-const COLUMNS = `id, customer_id AS "customerId", status, items, total_amount AS "totalAmount", currency,
-  item_count AS "itemCount", created_at AS "createdAt", updated_at AS "updatedAt", version,
-  last_position AS "lastPosition"`;
-
 const selectFrom = (schema: string): string =>
-  `SELECT ${COLUMNS} FROM "${schema}".orders WHERE tenant_id = $1 AND id = $2`;
+  `SELECT ${ORDER_COLUMNS} FROM "${schema}".orders WHERE tenant_id = $1 AND id = $2`;
 
 /**
  * The query side's read of one order: one round trip to PostgreSQL, a prepared statement, plain rows
@@ -82,31 +78,60 @@ export class OrderViewReader {
   /** The order of `tenantId`, or undefined: an order of another tenant is simply not there. */
   async findOrder(tenantId: string, orderId: string): Promise<OrderRow | undefined> {
     if (!isUuid(tenantId) || !isUuid(orderId)) return undefined;
-    const storage = this.storage(tenantId);
-    const values = [tenantId, orderId];
-    let rows: OrderRecord[];
-    switch (storage.mode) {
-      case 'shared':
-        rows = await this.shared.query<OrderRecord>(tenantId, {
-          name: 'order-view-shared',
-          text: selectFrom(SHARED_SCHEMA),
-          values,
-        });
-        break;
-      case 'schema': {
-        const result = await this.main.query<OrderRecord>(this.statement(storage.schema, values));
-        rows = result.rows;
-        break;
-      }
-      case 'dedicated': {
-        const pool = this.dedicatedPool(storage.database);
-        rows = (await pool.query<OrderRecord>({ name: 'order-view', text: selectFrom('public'), values }))
-          .rows;
-        break;
-      }
-    }
+    const rows = await this.run<OrderRecord>(tenantId, 'order-view', selectFrom, [tenantId, orderId]);
     const [record] = rows;
     return record && toRow(record);
+  }
+
+  /**
+   * A page of the tenant's orders, newest first (`created_at`, then id, descending), after the
+   * `after` key of the previous page's last order: orders created since the first page come before
+   * it and never shift or repeat the next pages. `next` is the key to ask for the page after, absent
+   * on the last page.
+   */
+  async listOrders(tenantId: string, query: OrderListQuery): Promise<OrderListPage> {
+    const statement = orderListStatement(tenantId, query);
+    const rows = await this.run<OrderListRecord>(tenantId, statement.name, statement.text, statement.values);
+    return orderListPage(rows, query.limit);
+  }
+
+  /** The tenant's order summary over whole UTC hours `[from, to)`, from the hourly summary rows. */
+  async summarize(tenantId: string, range: SummaryRange): Promise<OrderSummary> {
+    const statement = orderSummaryStatement(tenantId, range);
+    const rows = await this.run<OrderSummaryRecord>(
+      tenantId,
+      statement.name,
+      statement.text,
+      statement.values,
+    );
+    return orderSummaryOf(rows[0]);
+  }
+
+  /**
+   * Runs one statement in the tenant's storage: `textFor` gets the schema-qualified location of its
+   * tables; `name` prepares it (per schema in schema mode, up to `preparedSchemas`).
+   */
+  private async run<R extends QueryResultRow>(
+    tenantId: string,
+    name: string,
+    textFor: (schema: string) => string,
+    values: unknown[],
+  ): Promise<R[]> {
+    const storage = this.storage(tenantId);
+    switch (storage.mode) {
+      case 'shared':
+        return this.shared.query<R>(tenantId, {
+          name: `${name}-shared`,
+          text: textFor(SHARED_SCHEMA),
+          values,
+        });
+      case 'schema':
+        return (await this.main.query<R>(this.statement(name, storage.schema, textFor, values))).rows;
+      case 'dedicated': {
+        const pool = this.dedicatedPool(storage.database);
+        return (await pool.query<R>({ name, text: textFor('public'), values })).rows;
+      }
+    }
   }
 
   async close(): Promise<void> {
@@ -115,13 +140,13 @@ export class OrderViewReader {
     await Promise.all([this.shared.end(), ...pools.map((pool) => pool.end())]);
   }
 
-  private statement(schema: string, values: string[]) {
-    const text = selectFrom(schema);
+  private statement(name: string, schema: string, textFor: (schema: string) => string, values: unknown[]) {
+    const text = textFor(schema);
     if (!this.prepared.has(schema)) {
       if (this.prepared.size >= this.preparedSchemas) return { text, values };
       this.prepared.add(schema);
     }
-    return { name: `order-view-${schema}`, text, values };
+    return { name: `${name}-${schema}`, text, values };
   }
 
   private dedicatedPool(database: string): Pool {
@@ -145,28 +170,4 @@ export class OrderViewReader {
     if (isolation === undefined) throw new UnknownTenantError(tenantId);
     return storageOf(tenantId, isolation);
   }
-}
-
-function toRow(record: OrderRecord): OrderRow {
-  return {
-    id: record.id,
-    customerId: record.customerId,
-    status: record.status,
-    items: record.items,
-    totalAmount: normalizeAmount(record.totalAmount),
-    currency: record.currency,
-    itemCount: record.itemCount,
-    createdAt: record.createdAt.toISOString(),
-    updatedAt: record.updatedAt.toISOString(),
-    version: record.version,
-    lastPosition: Number(record.lastPosition),
-  };
-}
-
-/** numeric(24,4) comes back as "12.5000": show at least two, at most four fractional digits. */
-function normalizeAmount(amount: string): string {
-  const [whole = '0', fraction = ''] = amount.split('.');
-  let digits = fraction.padEnd(2, '0');
-  while (digits.length > 2 && digits.endsWith('0')) digits = digits.slice(0, -1);
-  return `${whole}.${digits}`;
 }

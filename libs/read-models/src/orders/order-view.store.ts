@@ -11,6 +11,8 @@ import {
   selectOrdersForUpdate,
   upsertOrders,
 } from './order-view.statements';
+import { summaryDeltas } from './order-summary-projection';
+import { applySummaryDeltas } from './order-summary.statements';
 
 export type ApplyOutcome = 'applied' | 'duplicate' | 'skipped';
 
@@ -106,9 +108,12 @@ export class OrderViewStore {
         where: { tenantId, id: event.data.orderId },
         lock: { mode: 'pessimistic_write' },
       });
-      const next = projectOrder(current ? toRow(current) : undefined, event, meta);
+      const before = current ? toRow(current) : undefined;
+      const next = projectOrder(before, event, meta);
       if (!next) return 'skipped';
       await manager.save(OrderView, fromRow(tenantId, next));
+      const previous = new Map(before ? [[before.id.toLowerCase(), before]] : []);
+      await applySummaryDeltas(manager, tenantId, summaryDeltas(previous, [next]));
       return 'applied';
     });
   }
@@ -188,7 +193,11 @@ async function applyInScope(
   fresh.forEach((index, k) => {
     outcomes[index] = projected.outcomes[k] ?? 'skipped';
   });
-  if (projected.changed.length > 0) await upsertOrders(manager, tenantId, projected.changed);
+  if (projected.changed.length > 0) {
+    await upsertOrders(manager, tenantId, projected.changed);
+    // the summary read model, in the same transaction: it never counts an order the list lacks
+    await applySummaryDeltas(manager, tenantId, summaryDeltas(current, projected.changed));
+  }
   return outcomes;
 }
 
