@@ -16,16 +16,31 @@ export async function waitForPosition(
   token: string,
   waitMs: number,
 ): Promise<void> {
-  if (!CONSISTENCY_TOKEN.test(token)) {
-    throw new ProblemError('validation', 'X-Consistency-Token must be a position (a non-negative integer)', [
-      { path: '/headers/x-consistency-token', message: 'not a position' },
-    ]);
-  }
-  const position = Number(token);
+  const position = checkedPosition(token);
   if (!(await positions.waitUntilSeen(tenantId, position, waitMs))) {
     throw new ProblemError(
       'timeout',
       `the read model has not seen position ${position} within ${waitMs} ms; retry`,
     );
   }
+}
+
+/** {@link waitForPosition} when the read came with a token; nothing to wait for otherwise. */
+export async function waitForConsistency(
+  positions: Pick<SeenPositions, 'waitUntilSeen'>,
+  tenantId: string,
+  token: string | undefined,
+  waitMs: number,
+): Promise<void> {
+  if (token !== undefined) await waitForPosition(positions, tenantId, token, waitMs);
+}
+
+/** The position of a well-formed `X-Consistency-Token`, or a 400. */
+export function checkedPosition(token: string): number {
+  if (!CONSISTENCY_TOKEN.test(token)) {
+    throw new ProblemError('validation', 'X-Consistency-Token must be a position (a non-negative integer)', [
+      { path: '/headers/x-consistency-token', message: 'not a position' },
+    ]);
+  }
+  return Number(token);
 }
