@@ -39,9 +39,10 @@ function expected(route: PublicRoute, kase: Case): Expectation {
       return { status: 403 };
     case "another tenant's resource":
       // Inside its own tenant, B asks for A's resource: it does not exist for B. A route that names
-      // no resource (creating an order) simply acts in B's own tenant.
+      // no resource (creating or listing orders) simply acts in B's own tenant.
       if (route.access === 'tenant-read' || route.access === 'tenant-write') {
-        return route.path.includes('{') ? { status: 404, type: 'not-found' } : { status: 201 };
+        if (route.path.includes('{')) return { status: 404, type: 'not-found' };
+        return { status: route.method === 'POST' ? 201 : 200 };
       }
       return { status: 403 };
     case 'suspended tenant':
@@ -179,6 +180,9 @@ describe('tenancy matrix: every route × every way out of a tenant', () => {
       },
     };
     const key = `${route.method} ${route.path}`;
+    const queries: Record<string, string> = {
+      'GET /v1/orders/summary': '?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z',
+    };
     const manifest =
       key === 'PUT /v1/tenants/{slug}/manifest'
         ? {
@@ -187,7 +191,7 @@ describe('tenancy matrix: every route × every way out of a tenant', () => {
           }
         : {};
     return {
-      path,
+      path: `${path}${queries[key] ?? ''}`,
       options: {
         token,
         ...(tenantHeader !== undefined && { tenant: tenantHeader }),

@@ -127,6 +127,40 @@ export class OrdersHttpController {
     return this.orderCommand(request, reply, 'CancelOrder', { orderId, reason }, ifMatch);
   }
 
+  /** A page of the tenant's orders; the query string goes along as it came (the query service checks it). */
+  @Get()
+  @Access({ scope: 'tenant', role: 'viewer', mode: 'read' })
+  async listOrders(
+    @CurrentTenant() tenant: TenantContext,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await this.upstreams.queries.forward(request, reply, `/v1/orders${queryOf(request)}`, tenant);
+  }
+
+  // Declared before `:id`, which must not take "summary" for an order id.
+  @Get('summary')
+  @Access({ scope: 'tenant', role: 'viewer', mode: 'read' })
+  async summarizeOrders(
+    @CurrentTenant() tenant: TenantContext,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await this.upstreams.queries.forward(request, reply, `/v1/orders/summary${queryOf(request)}`, tenant);
+  }
+
+  @Get(':id/history')
+  @Access({ scope: 'tenant', role: 'viewer', mode: 'read' })
+  async orderHistory(
+    @Param('id') id: string,
+    @CurrentTenant() tenant: TenantContext,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const orderId = orderIdOf(id);
+    await this.upstreams.queries.forward(request, reply, `/v1/orders/${orderId}/history`, tenant);
+  }
+
   @Get(':id')
   @Access({ scope: 'tenant', role: 'viewer', mode: 'read' })
   async getOrder(
@@ -159,6 +193,12 @@ export class OrdersHttpController {
     void reply.header('etag', versionETag(result.version));
     return { version: result.version, position: result.position };
   }
+}
+
+/** The request's query string as the caller sent it (`?…`), or nothing. */
+function queryOf(request: FastifyRequest): string {
+  const start = request.url.indexOf('?');
+  return start === -1 ? '' : request.url.slice(start);
 }
 
 function orderIdOf(id: string): string {
