@@ -40,7 +40,7 @@ const HOUR_MS = 3_600_000;
  * What one order adds to the summary: one order in its creation hour and currency with its total,
  * and each of its skus' quantity and revenue. The summary's range is on creation time: a line added
  * later still counts in the hour the order was created. Every order counts, whatever its status
- * (today every order is a draft).
+ * (cancelled ones too, ADR 0026).
  */
 export function summaryContribution(row: OrderRow): SummaryDeltas {
   const hour = hourOf(row.createdAt);
