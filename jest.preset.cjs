@@ -2,6 +2,7 @@
 //   *.spec.ts      unit (pure, no infrastructure)      -> target `test`
 //   *.int.spec.ts  integration (real PostgreSQL/Kafka) -> target `int`
 //   *.e2e.spec.ts  end-to-end (whole services)         -> target `e2e`
+//   *.faults.spec.ts  the fault suite (kills services)  -> target `faults`
 // The tier comes from JEST_TIER, set by each Nx target. No tier passes with no tests.
 const path = require('node:path');
 const fs = require('node:fs');
@@ -11,9 +12,11 @@ const swcrc = JSON.parse(fs.readFileSync(path.join(root, '.swcrc'), 'utf8'));
 const { compilerOptions } = JSON.parse(fs.readFileSync(path.join(root, 'tsconfig.base.json'), 'utf8'));
 
 const tiers = {
-  unit: { testRegex: '(?<!\\.int|\\.e2e)\\.spec\\.ts$', timeout: 5_000 },
+  unit: { testRegex: '(?<!\\.int|\\.e2e|\\.faults)\\.spec\\.ts$', timeout: 5_000 },
   int: { testRegex: '\\.int\\.spec\\.ts$', timeout: 60_000 },
   e2e: { testRegex: '\\.e2e\\.spec\\.ts$', timeout: 180_000 },
+  // the fault suite (apps/platform-faults): kills services, a broker and a database of its own
+  faults: { testRegex: '\\.faults\\.spec\\.ts$', timeout: 1_200_000 },
 };
 
 const moduleNameMapper = Object.fromEntries(

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one test command (`npm test`; `.ci/run` calls it). On a fresh machine it installs what it
 # needs, starts the real local PostgreSQL and Kafka, then runs every tier:
-# lint + typecheck + format, unit, integration (real PostgreSQL/Kafka), end-to-end (all services).
+# lint + typecheck + format, unit, integration (real PostgreSQL/Kafka), end-to-end (all services),
+# and the fault suite (on a Kafka and a PostgreSQL of its own, which it kills and restarts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
@@ -44,4 +45,5 @@ step "unit tests"; nx run-many -t test --output-style=stream --skip-nx-cache
 step "integration tests (real PostgreSQL and Kafka)"; nx run-many -t int --parallel=1 --output-style=stream
 step "build"; node scripts/build.mjs
 step "end-to-end tests (six services, two gateways, two command services)"; nx run-many -t e2e --parallel=1 --output-style=stream
+step "fault suite (services killed, the broker lost, PostgreSQL restarted)"; nx run-many -t faults --parallel=1 --output-style=stream
 
