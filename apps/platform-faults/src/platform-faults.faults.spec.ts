@@ -61,7 +61,11 @@ describe('faults: services killed, the broker lost, PostgreSQL restarted, nothin
 
   beforeAll(async () => {
     kafka = await PrivateKafka.create('faults');
-    postgres = new PrivatePostgres(workspaceRoot, path.join(workspaceRoot, '.local', 'faults', uniqueSuffix()), await freePort());
+    postgres = new PrivatePostgres(
+      workspaceRoot,
+      path.join(workspaceRoot, '.local', 'faults', uniqueSuffix()),
+      await freePort(),
+    );
     await Promise.all([kafka.start(), postgres.start()]);
     platform = await startPlatform(BASE_PORT, {
       gateways: 2,
@@ -87,7 +91,8 @@ describe('faults: services killed, the broker lost, PostgreSQL restarted, nothin
       authorization: `Bearer ${platform.token(['platform-admin'], [], 'faults-admin')}`,
     });
     const created = await admin.send('POST', '/v1/tenants', { slug, name: slug, plan: 'enterprise' });
-    if (created.outcome !== 'accepted') throw new Error(`tenant ${slug} not created: ${JSON.stringify(created)}`);
+    if (created.outcome !== 'accepted')
+      throw new Error(`tenant ${slug} not created: ${JSON.stringify(created)}`);
     const id = String(created.body['id']);
     const token = platform.token(['member'], [id], 'faults-client');
     for (const gateway of gatewayUrls()) {
@@ -195,7 +200,9 @@ describe('faults: services killed, the broker lost, PostgreSQL restarted, nothin
         const expected = rebuiltOrders(events);
         for (const key of ledgerOrders) {
           const [tenantId = '', orderId = ''] = key.split('/');
-          const response = await fetch(`${gatewayUrls()[0]}/v1/orders/${orderId}`, { headers: member(tenantId) });
+          const response = await fetch(`${gatewayUrls()[0]}/v1/orders/${orderId}`, {
+            headers: member(tenantId),
+          });
           expect(response.status).toBe(200);
           const body = (await response.json()) as Record<string, unknown>;
           expect(body['version']).toBe(expected.get(key)?.version);
@@ -211,11 +218,15 @@ describe('faults: services killed, the broker lost, PostgreSQL restarted, nothin
     const twice = load.sent.filter((c) => c.kind === 'add-item' && (counts.get(c.sku ?? '') ?? 0) > 1);
     const createdTwice = new Map<string, number>();
     for (const { event, tenantId, orderId } of events) {
-      if (event.type === 'OrderCreated') createdTwice.set(`${tenantId}/${orderId}`, (createdTwice.get(`${tenantId}/${orderId}`) ?? 0) + 1);
+      if (event.type === 'OrderCreated')
+        createdTwice.set(`${tenantId}/${orderId}`, (createdTwice.get(`${tenantId}/${orderId}`) ?? 0) + 1);
     }
 
     // Kafka holds every stored event (at least once; a redelivered ce_id is counted, not a failure)
-    const onKafka = await eventIdsOnTopic(kafka.brokers, `${platform.env['KAFKA_TOPIC_PREFIX']}orders.events`);
+    const onKafka = await eventIdsOnTopic(
+      kafka.brokers,
+      `${platform.env['KAFKA_TOPIC_PREFIX']}orders.events`,
+    );
     const missingOnKafka = events.filter((e) => !onKafka.has(e.eventId));
     const redelivered = events.filter((e) => (onKafka.get(e.eventId) ?? 0) > 1).length;
 
@@ -230,7 +241,12 @@ describe('faults: services killed, the broker lost, PostgreSQL restarted, nothin
         totalAmount: body['totalAmount'],
         skus: (body['items'] as { sku: string }[]).map((item) => item.sku),
       };
-      const fresh = { status: row?.status, itemCount: row?.itemCount, totalAmount: row?.totalAmount, skus: row?.items.map((i) => i.sku) };
+      const fresh = {
+        status: row?.status,
+        itemCount: row?.itemCount,
+        totalAmount: row?.totalAmount,
+        skus: row?.items.map((i) => i.sku),
+      };
       if (JSON.stringify(view) !== JSON.stringify(fresh)) differences.push(key);
     }
 

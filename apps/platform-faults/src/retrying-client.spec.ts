@@ -7,7 +7,8 @@ describe('isRetriable', () => {
   });
 
   it('takes every other answer as final: accepted, or refused for good', () => {
-    for (const status of [200, 201, 202, 400, 403, 404, 412, 422, 500]) expect(isRetriable(status)).toBe(false);
+    for (const status of [200, 201, 202, 400, 403, 404, 412, 422, 500])
+      expect(isRetriable(status)).toBe(false);
     // a business conflict has no Retry-After
     expect(isRetriable(409, new Headers())).toBe(false);
   });

@@ -2,8 +2,18 @@ import { randomUUID } from 'node:crypto';
 
 /** What one command came to, after every retry. */
 export type CommandResult =
-  | { readonly outcome: 'accepted'; readonly status: number; readonly body: Record<string, unknown>; readonly attempts: number }
-  | { readonly outcome: 'refused'; readonly status: number; readonly body: Record<string, unknown>; readonly attempts: number }
+  | {
+      readonly outcome: 'accepted';
+      readonly status: number;
+      readonly body: Record<string, unknown>;
+      readonly attempts: number;
+    }
+  | {
+      readonly outcome: 'refused';
+      readonly status: number;
+      readonly body: Record<string, unknown>;
+      readonly attempts: number;
+    }
   | { readonly outcome: 'gave-up'; readonly lastStatus: number; readonly attempts: number };
 
 export interface RetryPolicy {

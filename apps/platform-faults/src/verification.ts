@@ -71,8 +71,15 @@ export function rebuiltOrders(events: readonly StoredEvent[]): Map<string, Order
 }
 
 /** Kafka's copy of the events: each `ce_id` on the topic and how often it was delivered there. */
-export async function eventIdsOnTopic(brokers: readonly string[], topic: string): Promise<Map<string, number>> {
-  const kafka = new Kafka({ clientId: 'fault-suite-check', brokers: [...brokers], logLevel: logLevel.NOTHING });
+export async function eventIdsOnTopic(
+  brokers: readonly string[],
+  topic: string,
+): Promise<Map<string, number>> {
+  const kafka = new Kafka({
+    clientId: 'fault-suite-check',
+    brokers: [...brokers],
+    logLevel: logLevel.NOTHING,
+  });
   const admin = kafka.admin();
   await admin.connect();
   const ends = await admin.fetchTopicOffsets(topic);
@@ -91,7 +98,8 @@ export async function eventIdsOnTopic(brokers: readonly string[], topic: string)
         eachMessage: async ({ partition, message }) => {
           const id = message.headers?.['ce_id']?.toString();
           if (id !== undefined) seen.set(id, (seen.get(id) ?? 0) + 1);
-          if (Number(message.offset) + 1 >= (remaining.get(partition) ?? Infinity)) remaining.delete(partition);
+          if (Number(message.offset) + 1 >= (remaining.get(partition) ?? Infinity))
+            remaining.delete(partition);
           if (remaining.size === 0) {
             clearTimeout(timer);
             resolve();
