@@ -27,6 +27,10 @@ export function joinTransaction(tx: PoolClient): Pool {
         }
       },
       release: () => undefined,
+      // a broken connection is the caller's transaction's: its listeners are the joined client's
+      on: (event: 'error', listener: (error: Error) => void) => tx.on(event, listener),
+      removeListener: (event: 'error', listener: (error: Error) => void) =>
+        tx.removeListener(event, listener),
     };
   };
   return { query, connect } as unknown as Pool;
