@@ -10,6 +10,7 @@ import {
 import { eventKey, type OrderEventToApply, type ParkedEvents } from '@platform/read-models';
 import { SERVICE_CONFIG } from '@platform/service-kit';
 import type { ProjectionServiceConfig } from '../config';
+import { ParkedGate } from '../parking/parked-gate';
 import { decideParking } from '../parking/parking-decision';
 import { parkedTotal } from '../parking/parking-metrics';
 import { toParked } from '../parking/parked-message';
@@ -30,13 +31,17 @@ import { toEventToApply } from './order-event';
  * dead-lettered), and every later message of the same aggregate (tenant and key) is parked behind
  * it rather than applied over the gap, until an operator replays or skips (`ParkedAggregates`).
  * Other aggregates go on, and the partition's offsets keep moving. Which aggregates of a batch are
- * parked costs one statement per batch.
+ * parked costs one statement per batch while anything is parked, none otherwise (`ParkedGate`).
  */
 @Injectable()
 export class OrderProjectionController implements OnModuleInit {
   /** One transaction per tenant for the batches of every partition fetched at once. */
   private readonly grouped = new GroupedApply<OrderEventToApply>((tenantId, events) =>
     this.applier.apply(tenantId, events),
+  );
+
+  private readonly gate = new ParkedGate(() =>
+    this.parked.anyParked([this.messaging.topic(Topics.ordersEvents)]),
   );
 
   constructor(
@@ -69,7 +74,9 @@ export class OrderProjectionController implements OnModuleInit {
   }
 
   private async handle(messages: readonly ConsumedMessage[], context: BatchContext): Promise<void> {
-    const toApply = await this.parkBehind(messages);
+    const toApply = (await this.gate.mayBeParked(context.assignment))
+      ? await this.parkBehind(messages)
+      : messages;
     // A retried batch goes on its own: an event that fails every time then fails only its own batch.
     const alone = context.attempt > 1 || context.isolated;
     const byTenant = new Map<string, OrderEventToApply[]>();
@@ -105,6 +112,7 @@ export class OrderProjectionController implements OnModuleInit {
     const decisions = decideParking(lookup, incoming);
     if (decisions.every((decision) => decision === 'apply')) return [...messages];
     const toPark = messages.filter((_, index) => decisions[index] === 'park');
+    this.gate.parking();
     // an aggregate a replay unparked meanwhile is applied after all
     const reopened = await this.parked.parkBehind(toPark.map(toParked));
     for (const message of toPark) {
@@ -119,6 +127,7 @@ export class OrderProjectionController implements OnModuleInit {
   }
 
   private async parkFailed(message: ConsumedMessage, failure: HandlerFailure): Promise<void> {
+    this.gate.parking();
     await this.parked.parkFailed(toParked(message), failure.error, failure.attempts);
     parkedTotal.inc({ topic: message.topic, reason: 'failed' });
   }

@@ -18,6 +18,8 @@ export interface PartitionBatch {
   readonly topic: string;
   readonly partition: number;
   readonly messages: readonly KafkaMessage[];
+  /** The consumer's group membership this batch was fetched under (see `BatchContext.assignment`). */
+  readonly assignment: number;
   /** False once the consumer stops or loses the partition: start nothing new. */
   readonly active: () => boolean;
   /** Called once per message done with (handled or dead-lettered). */
@@ -109,6 +111,7 @@ export class BatchAttempts {
               partition: batch.partition,
               attempt,
               isolated: true,
+              assignment: batch.assignment,
             }),
           false,
         );
@@ -150,7 +153,13 @@ export class BatchAttempts {
     const messages = chunk.map(({ message }) => message);
     return otelContext.with(trace.setSpan(otelContext.active(), span), async () => {
       try {
-        await this.handler(messages, { topic, partition, attempt, isolated: false });
+        await this.handler(messages, {
+          topic,
+          partition,
+          attempt,
+          isolated: false,
+          assignment: batch.assignment,
+        });
         batches.inc({ topic, outcome: 'ok' });
         consumed.inc({ topic, outcome: 'ok' }, messages.length);
         return 'ok' as const;

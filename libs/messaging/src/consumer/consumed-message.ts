@@ -50,6 +50,13 @@ export interface BatchContext {
    * dead-lettered alone.
    */
   readonly isolated: boolean;
+  /**
+   * Counts this consumer's group joins (1 after the first): it changes whenever partitions may have
+   * moved between instances, so a handler that keeps what it learnt about its partitions (say, that
+   * nothing of theirs is parked) knows when to learn it again. Before the first batch of a new
+   * assignment is handled, the number has already changed.
+   */
+  readonly assignment: number;
 }
 
 /**

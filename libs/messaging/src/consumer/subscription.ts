@@ -93,6 +93,8 @@ export class Subscription {
   /** The next offset to commit per topic-partition: finished, perhaps not committed yet. */
   private readonly finishedOffsets = new Map<string, TopicPartitionOffset>();
   private stopping = false;
+  /** Group joins so far (`BatchContext.assignment`). */
+  private assignment = 0;
   /** When each partition's last batch began, for `minBatchIntervalMs`. */
   private readonly batchStartedAt = new Map<string, number>();
   private readonly attempts: MessageAttempts;
@@ -150,6 +152,7 @@ export class Subscription {
     // After a rebalance, forget what was finished on partitions now owned by someone else: a
     // commit of ours at stop must not move their offsets.
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.assignment += 1;
       const assigned = payload.memberAssignment;
       for (const [key, { topic, partition }] of this.finishedOffsets) {
         if (!assigned[topic]?.includes(partition)) this.finishedOffsets.delete(key);
@@ -202,6 +205,7 @@ export class Subscription {
       topic: batch.topic,
       partition: batch.partition,
       messages: batch.messages,
+      assignment: this.assignment,
       active: () => payload.isRunning() && !payload.isStale(),
       done: (offset) => {
         finished.add(offset);

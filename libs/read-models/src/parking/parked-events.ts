@@ -260,6 +260,15 @@ export class ParkedEvents {
     });
   }
 
+  /** Whether any message of these topics is parked (whatever its tenant). */
+  async anyParked(topics: readonly string[]): Promise<boolean> {
+    const { rows } = await this.pool.query<{ any: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM ${this.table} WHERE topic = ANY($1::text[])) AS any`,
+      [topics],
+    );
+    return rows[0]?.any === true;
+  }
+
   /** Parked aggregates and messages per topic. */
   async counts(): Promise<ParkedCounts[]> {
     const { rows } = await this.pool.query<{ topic: string; aggregates: string; events: string }>(
