@@ -7,6 +7,7 @@ export {
   type ConsumeRequest,
   type ConsumeResult,
   type GaugeCheck,
+  type GaugeReading,
   type UsageCountersOptions,
 } from './postgres/usage-counters';
 

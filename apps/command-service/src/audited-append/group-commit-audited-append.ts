@@ -3,7 +3,7 @@ import type { AuditEntry, AuditLog, NewAuditRecord } from '@platform/audit';
 import { WrongExpectedVersionError, type PostgresEventStore } from '@platform/event-store';
 import { counter, histogram } from '@platform/observability';
 import { inTransaction } from '@platform/postgres-kit';
-import { STORAGE_BYTES_METRIC, type UsageCounters } from '@platform/quotas';
+import { STORAGE_BYTES_METRIC, type GaugeReading, type UsageCounters } from '@platform/quotas';
 import type { Refusal } from '@platform/command-handling';
 import type { AuditedAppend, AuditedAppendOutcome, AuditedAppendRequest } from './audited-append.port';
 import { quotaExceeded, storageQuotaExceeded } from './quota-refusals';
@@ -35,6 +35,9 @@ const groupRetries = counter(
   'Groups that failed as a whole and were committed again one command at a time',
 );
 
+/** Tenants whose storage gauge is kept at once (the map is emptied when full: a bounded cache). */
+const MAX_CACHED_GAUGES = 10_000;
+
 /** The most commands one transaction carries. */
 export const MAX_GROUP = 256;
 
@@ -58,14 +61,23 @@ const MAX_IN_FLIGHT = 2;
  * at all, as with one transaction per command (ADR 0009).
  */
 export class GroupCommitAuditedAppend implements AuditedAppend {
+  readonly checksVersionFirst = true;
   private queue: Job[] = [];
   private inFlight = 0;
+  /** Each tenant's last read storage gauge, and when it was read (`gaugeTtlMs`). */
+  private readonly gauges = new Map<string, { readonly gauge: GaugeReading; readonly readAt: number }>();
 
+  /**
+   * @param gaugeTtlMs how long a tenant's storage gauge, once read, is trusted: the registry
+   *   measures storage every few minutes, so a read per command (as before) bought nothing but a
+   *   statement; an overrun is enforced at most this long after it is recorded.
+   */
   constructor(
     private readonly pool: Pool,
     private readonly store: PostgresEventStore,
     private readonly audit: AuditLog,
     private readonly usage: UsageCounters,
+    private readonly gaugeTtlMs = 2_000,
   ) {}
 
   append(request: AuditedAppendRequest): Promise<AuditedAppendOutcome> {
@@ -147,7 +159,7 @@ export class GroupCommitAuditedAppend implements AuditedAppend {
       }
       const { request } = job;
       const overStorage = await this.storageRefusal(tx, request, storage);
-      if (overStorage) outcomes.set(job, { ok: false, refusal: overStorage });
+      if (overStorage) outcomes.set(job, await this.refusedOrConflict(request, overStorage));
       else if (request.quota) charged.push({ job, request, quota: request.quota });
       else together.push({ job, request });
     }
@@ -192,8 +204,10 @@ export class GroupCommitAuditedAppend implements AuditedAppend {
   }
 
   /**
-   * A command that costs a quota unit: the unit and the append under a savepoint, so that a version
-   * conflict gives the unit back. A conflict is this command's outcome, not the group's failure.
+   * A command that costs a quota unit: the append, then the unit, under a savepoint, so that a
+   * quota refusal takes the events back. The version is checked first: a command decided on a
+   * presumed state (`checksVersionFirst`) that finds its stream moved is a conflict, whatever the
+   * quota. A conflict is this command's outcome, not the group's failure.
    */
   private async appendCharged(
     tx: PoolClient,
@@ -203,12 +217,12 @@ export class GroupCommitAuditedAppend implements AuditedAppend {
     const { tenantId, streamName, events, expectedVersion } = request;
     await tx.query('savepoint quota_unit');
     try {
+      const result = await this.store.appendWithin(tx, tenantId, streamName, events, { expectedVersion });
       const taken = await this.usage.consume(tx, { tenantId, ...quota });
       if (!taken.ok) {
-        await tx.query('release savepoint quota_unit');
+        await tx.query('rollback to savepoint quota_unit');
         return { ok: false, refusal: quotaExceeded(quota.metric, taken) };
       }
-      const result = await this.store.appendWithin(tx, tenantId, streamName, events, { expectedVersion });
       await tx.query('release savepoint quota_unit');
       return { ok: true, result };
     } catch (error) {
@@ -218,7 +232,27 @@ export class GroupCommitAuditedAppend implements AuditedAppend {
     }
   }
 
-  /** The tenant's last measured storage against its plan, read once per tenant and group. */
+  /**
+   * A refusal of a command appended at `no-stream` whose stream exists after all is a conflict (the
+   * pipeline then reads the stream, and may find the command carried out already): the version is
+   * checked before anything else, as `checksVersionFirst` says. Read only when refusing.
+   */
+  private async refusedOrConflict(
+    request: AuditedAppendRequest,
+    refusal: Refusal,
+  ): Promise<AuditedAppendOutcome | { error: unknown }> {
+    if (request.expectedVersion !== 'no-stream') return { ok: false, refusal };
+    const { tenantId, streamName } = request;
+    // outside the group's transaction: what is committed is what a conflict is about
+    const events = await this.store.readStream(tenantId, streamName);
+    if (events.length === 0) return { ok: false, refusal };
+    return { error: new WrongExpectedVersionError(tenantId, streamName, 'no-stream', events.length) };
+  }
+
+  /**
+   * The tenant's last measured storage against its plan: read at most once per tenant and group,
+   * and reused for `gaugeTtlMs` across groups.
+   */
   private async storageRefusal(
     tx: ClientBase,
     request: AuditedAppendRequest,
@@ -229,14 +263,25 @@ export class GroupCommitAuditedAppend implements AuditedAppend {
     const key = `${tenantId}:${storageLimitBytes}`;
     const known = checked.get(key);
     if (known !== undefined) return known;
-    const gauge = await this.usage.checkGauge(tx, {
-      tenantId,
-      metric: STORAGE_BYTES_METRIC,
-      limit: storageLimitBytes,
-    });
-    const refusal = gauge.ok ? null : storageQuotaExceeded(gauge);
+    const gauge = await this.storageGauge(tx, tenantId);
+    const refusal =
+      gauge.value <= storageLimitBytes
+        ? null
+        : storageQuotaExceeded({ ok: false, limit: storageLimitBytes, ...gauge });
     checked.set(key, refusal);
     return refusal;
+  }
+
+  private async storageGauge(tx: ClientBase, tenantId: string): Promise<GaugeReading> {
+    const now = Date.now();
+    const cached = this.gauges.get(tenantId);
+    if (cached && now - cached.readAt < this.gaugeTtlMs) return cached.gauge;
+    const gauge = await this.usage.readGauge(tx, tenantId, STORAGE_BYTES_METRIC);
+    if (this.gaugeTtlMs > 0) {
+      if (this.gauges.size >= MAX_CACHED_GAUGES) this.gauges.clear();
+      this.gauges.set(tenantId, { gauge, readAt: now });
+    }
+    return gauge;
   }
 }
 

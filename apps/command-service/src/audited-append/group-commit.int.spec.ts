@@ -124,4 +124,21 @@ describe('GroupCommitAuditedAppend', () => {
     expect(await db.store.readStream(tenantId, 'bad')).toHaveLength(0);
     expect(await db.audit.verify(tenantId)).toEqual({ valid: true, checked: 3 });
   });
+  it("trusts a tenant's storage gauge for gaugeTtlMs: an overrun recorded meanwhile waits for the next read", async () => {
+    const tenantId = randomUUID();
+    const trusting = new GroupCommitAuditedAppend(db.pool, db.store, db.audit, db.usage, 60_000);
+    const limited = (stream: string) => request(tenantId, stream, { storageLimitBytes: 1_000 });
+    expect(await trusting.append(limited('before'))).toMatchObject({ ok: true });
+
+    await db.usage.setGauge(tenantId, 'storage-bytes', 5_000, at);
+
+    // read before the overrun, and trusted for a minute
+    expect(await trusting.append(limited('cached'))).toMatchObject({ ok: true });
+    // an instance that reads afresh sees it at once
+    const fresh = new GroupCommitAuditedAppend(db.pool, db.store, db.audit, db.usage, 0);
+    expect(await fresh.append(limited('read-again'))).toMatchObject({
+      ok: false,
+      refusal: { code: 'storage-quota-exceeded' },
+    });
+  });
 });

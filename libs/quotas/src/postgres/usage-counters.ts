@@ -119,16 +119,19 @@ export class UsageCounters {
     executor: ClientBase | undefined,
     request: { readonly tenantId: string; readonly metric: string; readonly limit: number },
   ): Promise<GaugeCheck> {
+    const { value, measuredAt } = await this.readGauge(executor, request.tenantId, request.metric);
+    const limit = request.limit;
+    return value <= limit ? { ok: true, value, limit } : { ok: false, value, limit, measuredAt };
+  }
+
+  /** A gauge's last recorded value and when it was measured (0, at the epoch, when never). */
+  async readGauge(executor: ClientBase | undefined, tenantId: string, metric: string): Promise<GaugeReading> {
     const { rows } = await (executor ?? this.pool).query<{ value: string; measured_at: Date }>(
       `select value, measured_at from "${this.schema}".gauges where tenant_id = $1 and metric = $2`,
-      [...gaugeKey(request.tenantId, request.metric)],
+      [...gaugeKey(tenantId, metric)],
     );
     const [row] = rows;
-    const value = Number(row?.value ?? 0);
-    const limit = request.limit;
-    return value <= limit
-      ? { ok: true, value, limit }
-      : { ok: false, value, limit, measuredAt: row?.measured_at ?? new Date(0) };
+    return { value: Number(row?.value ?? 0), measuredAt: row?.measured_at ?? new Date(0) };
   }
 
   /**
@@ -155,6 +158,12 @@ export class UsageCounters {
     );
     return Number(rows[0]?.used ?? 0);
   }
+}
+
+/** A gauge as last recorded ({@link UsageCounters.readGauge}). */
+export interface GaugeReading {
+  readonly value: number;
+  readonly measuredAt: Date;
 }
 
 /** The result of {@link UsageCounters.checkGauge}. */
