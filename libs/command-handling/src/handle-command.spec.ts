@@ -407,3 +407,48 @@ describe('handleCommand with the aggregate in memory (StreamCache)', () => {
     expect(cache.get(TENANT, STREAM)).toBeUndefined();
   });
 });
+
+describe('handleCommand on a presumed aggregate (a create, its stream presumed empty)', () => {
+  const EMPTY = { version: 0, state: { count: 0 }, answers: new Map<string, Answer>() };
+
+  it('appends without reading the stream when the presumption holds', async () => {
+    const { stream, when } = given();
+
+    const result = await when({ by: 1 }, { presumed: EMPTY });
+
+    expect(result).toMatchObject({ outcome: 'accepted', answer: { version: 1 }, repeated: false });
+    expect(stream.reads).toBe(0);
+    expect(stream.appends.map((c) => c.version)).toEqual([0]);
+  });
+
+  it('reads the stream after a conflict: a redelivered create is answered as its first run', async () => {
+    const { stream, when } = given(incremented(1, COMMAND_ID));
+
+    const result = await when({ by: 1 }, { presumed: EMPTY });
+
+    expect(result).toEqual({ outcome: 'accepted', answer: { version: 1 }, repeated: true });
+    expect(stream.reads).toBe(1);
+    expect(stream.appends).toHaveLength(1);
+  });
+
+  it('never refuses on the presumption: the stream is read first', async () => {
+    const { stream, when } = given(incremented(5));
+
+    const result = await when({ by: 1 }, { presumed: { ...EMPTY, state: { count: 10 } } });
+
+    expect(result).toMatchObject({ outcome: 'accepted', answer: { version: 2 } });
+    expect(stream.recorded).toEqual([]);
+    expect(stream.reads).toBe(1);
+  });
+
+  it('prefers what the cache holds', async () => {
+    const cache = new StreamCache<Counter, Answer>();
+    const { stream, when } = given(incremented(1));
+    await when({ by: 1 }, { commandId: 'a', cache: cache.slot('t', 's') });
+
+    await when({ by: 1 }, { commandId: 'b', cache: cache.slot('t', 's'), presumed: EMPTY });
+
+    expect(stream.appends.map((c) => c.version)).toEqual([1, 2]);
+    expect(stream.reads).toBe(1);
+  });
+});

@@ -51,6 +51,13 @@ export interface CommandSteps<C, E, S, A> {
    * and appended at its version; a refusal never is: the stream is read first.
    */
   readonly cache?: CachedAggregate<S, A>;
+  /**
+   * The aggregate as the caller presumes it without a read, when the cache does not hold it: a
+   * create's stream, presumed empty. It is used as a cached entry is: a change decided on it is
+   * appended at its version (a stream that exists after all is a conflict, then a read), and a
+   * refusal is never answered from it. It spares a create the read of a stream that is not there.
+   */
+  readonly presumed?: LoadedAggregate<S, A>;
   /** Writes the audit record of a refusal. Without it, refusals are answered unrecorded. */
   readonly recordRefusal?: (refusal: Refusal, state: S) => Promise<void>;
   /** Appends tried before the command is refused as `changedConcurrently`; 3 by default. */
@@ -73,7 +80,8 @@ export const DEFAULT_MAX_ATTEMPTS = 3;
 /**
  * Load, decide, append: the one command pipeline every aggregate uses (ADR 0019).
  *
- * 1. Load the aggregate, from `cache` when it holds it, else from its stream.
+ * 1. Load the aggregate, from `cache` when it holds it, else as `presumed` when given, else from its
+ *    stream.
  * 2. A command already carried out (`commandId` in the aggregate's `answers`) is answered as then.
  * 3. `ifMatch` must hold on the version read (412 `versionMismatch` otherwise), then the decider
  *    decides. A refusal decided on a cached state is not answered: the stream is read and the
@@ -98,9 +106,9 @@ export async function handleCommand<C, E, S, A>(steps: CommandSteps<C, E, S, A>)
   const { cache, decider } = steps;
   const maxAttempts = steps.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   let conflicts = 0;
-  let fresh = cache === undefined;
+  let fresh = cache === undefined && steps.presumed === undefined;
   for (;;) {
-    const cached = fresh ? undefined : cache?.get();
+    const cached = fresh ? undefined : (cache?.get() ?? steps.presumed);
     const loaded = cached ?? (await steps.load());
     if (cached === undefined) cache?.set(loaded);
     const earlier = steps.commandId === undefined ? undefined : loaded.answers?.get(steps.commandId);

@@ -14,6 +14,8 @@ import { admit } from './admission';
  * appended: when the append fails, a second record says so, on a best-effort basis (ADR 0009).
  */
 export class AuditFirstAuditedAppend implements AuditedAppend {
+  /** The record and the quota unit come before the append: nothing is decided on a presumed state. */
+  readonly checksVersionFirst = false;
   constructor(
     private readonly store: EventStore,
     private readonly audit: AuditLog,

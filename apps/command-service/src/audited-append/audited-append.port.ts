@@ -55,6 +55,12 @@ export type AuditedAppendOutcome =
  * if (!outcome.ok) return outcome.refusal; // 429 quota-exceeded, with Retry-After
  */
 export interface AuditedAppend {
+  /**
+   * True when a version conflict is found before anything else is decided or written (a quota or
+   * storage refusal, a record): a change may then be decided on a presumed state (a create's empty
+   * stream, unread), since a stream that exists after all comes back as a conflict.
+   */
+  readonly checksVersionFirst: boolean;
   append(request: AuditedAppendRequest): Promise<AuditedAppendOutcome>;
   /** Records a command refused before any change (a business rule): the audit record alone. */
   recordRefusal(tenantId: string, record: AuditEntry): Promise<void>;

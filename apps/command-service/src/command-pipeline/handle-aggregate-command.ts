@@ -39,6 +39,11 @@ export interface AggregateKind<C extends Message, E extends Message, S> {
   readonly subject: string;
   readonly streamOf: (command: C) => string;
   readonly audit: AggregateAudit<C, S>;
+  /**
+   * Commands that create the aggregate under an id nobody used (a create's order id): decided on
+   * the initial state without reading the stream, where the audited append checks the version first.
+   */
+  readonly presumesNew?: (command: C) => boolean;
 }
 
 /**
@@ -101,6 +106,14 @@ export async function handleAggregateCommand<C extends Message, E extends Messag
     commandId: meta.causationId,
     ...(meta.ifMatch !== undefined && { ifMatch: meta.ifMatch }),
     ...(ports.cache !== undefined && { cache: ports.cache.slot(tenantId, stream) }),
+    ...(ports.audited.checksVersionFirst &&
+      kind.presumesNew?.(command) === true && {
+        presumed: {
+          version: 0,
+          state: kind.decider.initialState(),
+          answers: new Map<string, EarlierAnswer>(),
+        },
+      }),
     load: () => readAggregate(ports.store, tenantId, stream, kind.decider),
     append: async ({ before, version, events, after }) => {
       const occurredAt = meta.now();

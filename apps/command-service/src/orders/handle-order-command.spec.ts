@@ -54,6 +54,7 @@ class ScriptedAppend implements AuditedAppend {
   constructor(
     private readonly answer: (request: AuditedAppendRequest, call: number) => Promise<AuditedAppendOutcome>,
     private readonly refusalFails = false,
+    readonly checksVersionFirst = false,
   ) {}
 
   append(request: AuditedAppendRequest): Promise<AuditedAppendOutcome> {
@@ -80,6 +81,61 @@ const handle = (command: OrderCommand, audited: AuditedAppend, events: RecordedE
   });
 
 describe('handleOrderCommand', () => {
+  describe('a create, on a port that checks the version first', () => {
+    const counted = (events: RecordedEvent[]) => {
+      const reads = { count: 0 };
+      const store = {
+        readStream: async () => {
+          reads.count += 1;
+          return events;
+        },
+      };
+      return { reads, store };
+    };
+    const ports = (audited: AuditedAppend, store: { readStream: () => Promise<RecordedEvent[]> }) => ({
+      store,
+      audited,
+    });
+    const limits = { maxOrdersPerMonth: 10, maxStorageBytes: 1024 ** 4 };
+
+    it('is appended at no-stream without reading the stream', async () => {
+      const { reads, store } = counted([]);
+      const audited = new ScriptedAppend(appended, false, true);
+
+      const outcome = await handleOrderCommand(ports(audited, store), createOrder, meta, limits);
+
+      expect(outcome).toMatchObject({ ok: true, version: 1 });
+      expect(audited.requests[0]?.expectedVersion).toBe('no-stream');
+      expect(reads.count).toBe(0);
+    });
+
+    it('that was carried out before (a redelivery) conflicts, then is answered as then', async () => {
+      const { reads, store } = counted([recorded('OrderCreated', createOrder.data, 1, 'msg-1')]);
+      const audited = new ScriptedAppend(
+        async () => {
+          throw new WrongExpectedVersionError(TENANT, `order-${ORDER}`, 'no-stream', 1);
+        },
+        false,
+        true,
+      );
+
+      const outcome = await handleOrderCommand(ports(audited, store), createOrder, meta, limits);
+
+      expect(outcome).toEqual({ ok: true, orderId: ORDER, version: 1, position: 101 });
+      expect(audited.requests).toHaveLength(1);
+      expect(reads.count).toBe(1);
+    });
+
+    it('reads the stream first on a port that records before appending (EventStoreDB)', async () => {
+      const { reads, store } = counted([]);
+      const audited = new ScriptedAppend(appended, false, false);
+
+      await handleOrderCommand(ports(audited, store), createOrder, meta, limits);
+
+      expect(reads.count).toBe(1);
+    });
+  });
+
   it('hands the events, their audit record and the quota unit to the port together', async () => {
     const audited = new ScriptedAppend(appended);
 

@@ -44,6 +44,8 @@ export const ORDER_KIND: AggregateKind<OrderCommand, OrderEvent, OrderState> = {
   subject: 'the order',
   streamOf: (command) => orderStreamName(command.data.orderId),
   audit: ORDER_AUDIT,
+  // a create's stream is presumed empty: no read (a redelivered create conflicts, then is answered)
+  presumesNew: (command) => command.type === 'CreateOrder',
 };
 
 /**
