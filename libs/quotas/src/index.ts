@@ -4,6 +4,7 @@ export { monthlyPeriodOf, secondsUntilReset, type UsagePeriod } from './usage-pe
 export { DEFAULT_SCHEMA as DEFAULT_QUOTAS_SCHEMA, METRIC_PATTERN } from './postgres/schema.sql';
 export {
   UsageCounters,
+  type ConsumeManyResult,
   type ConsumeRequest,
   type ConsumeResult,
   type GaugeCheck,

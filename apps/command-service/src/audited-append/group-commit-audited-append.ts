@@ -3,7 +3,12 @@ import type { AuditEntry, AuditLog, NewAuditRecord } from '@platform/audit';
 import { WrongExpectedVersionError, type PostgresEventStore } from '@platform/event-store';
 import { counter, histogram } from '@platform/observability';
 import { inTransaction } from '@platform/postgres-kit';
-import { STORAGE_BYTES_METRIC, type GaugeReading, type UsageCounters } from '@platform/quotas';
+import {
+  monthlyPeriodOf,
+  STORAGE_BYTES_METRIC,
+  type GaugeReading,
+  type UsageCounters,
+} from '@platform/quotas';
 import type { Refusal } from '@platform/command-handling';
 import type { AuditedAppend, AuditedAppendOutcome, AuditedAppendRequest } from './audited-append.port';
 import { quotaExceeded, storageQuotaExceeded } from './quota-refusals';
@@ -34,6 +39,13 @@ const groupRetries = counter(
   'command_group_commit_isolated_total',
   'Groups that failed as a whole and were committed again one command at a time',
 );
+
+/** A group's commands that take a unit of one counter (tenant, metric, month, limit). */
+interface ChargedGroup {
+  readonly tenantId: string;
+  readonly quota: NonNullable<AuditedAppendRequest['quota']>;
+  readonly jobs: { readonly job: Job; readonly request: AuditedAppendRequest }[];
+}
 
 /** Tenants whose storage gauge is kept at once (the map is emptied when full: a bounded cache). */
 const MAX_CACHED_GAUGES = 10_000;
@@ -139,19 +151,16 @@ export class GroupCommitAuditedAppend implements AuditedAppend {
   }
 
   /**
-   * The group's statements, in one transaction; the outcome of each job once it commits. Commands
-   * that cost a quota unit are appended one by one (under a savepoint each); the others, most of
-   * them, together in one statement (`appendManyWithin`).
+   * The group's statements, in one transaction; the outcome of each job once it commits. Quota
+   * units are taken per tenant and counter at once (`consumeMany`): the first commands that fit are
+   * paid for, the others refused; then every change of the group is appended in one statement
+   * (`appendManyWithin`), and the units of those that conflicted are given back.
    */
   private async write(tx: PoolClient, group: readonly Job[]): Promise<Map<Job, JobOutcome>> {
     const outcomes = new Map<Job, JobOutcome>();
     const storage = new Map<string, Refusal | null>();
-    const together: { readonly job: Job; readonly request: AuditedAppendRequest }[] = [];
-    const charged: {
-      readonly job: Job;
-      readonly request: AuditedAppendRequest;
-      readonly quota: NonNullable<AuditedAppendRequest['quota']>;
-    }[] = [];
+    const toAppend: { readonly job: Job; readonly request: AuditedAppendRequest }[] = [];
+    const charged = new Map<string, ChargedGroup>();
     for (const job of group) {
       if (job.kind === 'refusal') {
         outcomes.set(job, { ok: true });
@@ -160,31 +169,56 @@ export class GroupCommitAuditedAppend implements AuditedAppend {
       const { request } = job;
       const overStorage = await this.storageRefusal(tx, request, storage);
       if (overStorage) outcomes.set(job, await this.refusedOrConflict(request, overStorage));
-      else if (request.quota) charged.push({ job, request, quota: request.quota });
-      else together.push({ job, request });
+      else if (request.quota) {
+        const { quota } = request;
+        const key = `${request.tenantId}|${quota.metric}|${monthlyPeriodOf(quota.at).start}|${quota.limit}`;
+        const counter = charged.get(key) ?? { tenantId: request.tenantId, quota, jobs: [] };
+        counter.jobs.push({ job, request });
+        charged.set(key, counter);
+      } else toAppend.push({ job, request });
     }
     // Quota counters are locked in tenant order, as in every group: two groups in flight never wait
     // on each other's counters in a cycle (which PostgreSQL would break only after deadlock_timeout).
-    charged.sort((a, b) =>
-      a.request.tenantId < b.request.tenantId ? -1 : a.request.tenantId > b.request.tenantId ? 1 : 0,
+    const counters = [...charged.values()].sort((a, b) =>
+      a.tenantId < b.tenantId ? -1 : a.tenantId > b.tenantId ? 1 : 0,
     );
-    for (const { job, request, quota } of charged) {
-      outcomes.set(job, await this.appendCharged(tx, request, quota));
+    const paidBy = new Map<Job, ChargedGroup>();
+    for (const counter of counters) {
+      const taken = await this.usage.consumeMany(tx, {
+        tenantId: counter.tenantId,
+        ...counter.quota,
+        units: counter.jobs.length,
+      });
+      for (const [index, entry] of counter.jobs.entries()) {
+        if (index < taken.granted) {
+          toAppend.push(entry);
+          paidBy.set(entry.job, counter);
+        } else {
+          const refusal = quotaExceeded(counter.quota.metric, { ok: false, ...taken });
+          outcomes.set(entry.job, await this.refusedOrConflict(entry.request, refusal));
+        }
+      }
     }
     const appended = await this.store.appendManyWithin(
       tx,
-      together.map(({ request }) => ({
+      toAppend.map(({ request }) => ({
         tenantId: request.tenantId,
         streamName: request.streamName,
         events: request.events,
         expectedVersion: request.expectedVersion,
       })),
     );
+    const unused = new Map<ChargedGroup, number>();
     appended.forEach((outcome, index) => {
-      const { job } = together[index]!;
-      // a version conflict: nothing of it is kept, and it gets no record
+      const { job } = toAppend[index]!;
+      // a version conflict: nothing of it is kept, it gets no record, and its unit is given back
       outcomes.set(job, outcome.ok ? { ok: true, result: outcome.result } : { error: outcome.error });
+      const counter = paidBy.get(job);
+      if (!outcome.ok && counter) unused.set(counter, (unused.get(counter) ?? 0) + 1);
     });
+    for (const [counter, units] of unused) {
+      await this.usage.giveBack(tx, { tenantId: counter.tenantId, ...counter.quota }, units);
+    }
     const records: NewAuditRecord[] = [];
     for (const job of group) {
       if (job.kind === 'refusal') {
@@ -201,35 +235,6 @@ export class GroupCommitAuditedAppend implements AuditedAppend {
     }
     await this.audit.appendAll(records, tx);
     return outcomes;
-  }
-
-  /**
-   * A command that costs a quota unit: the append, then the unit, under a savepoint, so that a
-   * quota refusal takes the events back. The version is checked first: a command decided on a
-   * presumed state (`checksVersionFirst`) that finds its stream moved is a conflict, whatever the
-   * quota. A conflict is this command's outcome, not the group's failure.
-   */
-  private async appendCharged(
-    tx: PoolClient,
-    request: AuditedAppendRequest,
-    quota: NonNullable<AuditedAppendRequest['quota']>,
-  ): Promise<AuditedAppendOutcome | { error: unknown }> {
-    const { tenantId, streamName, events, expectedVersion } = request;
-    await tx.query('savepoint quota_unit');
-    try {
-      const result = await this.store.appendWithin(tx, tenantId, streamName, events, { expectedVersion });
-      const taken = await this.usage.consume(tx, { tenantId, ...quota });
-      if (!taken.ok) {
-        await tx.query('rollback to savepoint quota_unit');
-        return { ok: false, refusal: quotaExceeded(quota.metric, taken) };
-      }
-      await tx.query('release savepoint quota_unit');
-      return { ok: true, result };
-    } catch (error) {
-      if (!(error instanceof WrongExpectedVersionError)) throw error;
-      await tx.query('rollback to savepoint quota_unit');
-      return { error };
-    }
   }
 
   /**

@@ -35,6 +35,9 @@ create table if not exists ${s}.usage (
   primary key (tenant_id, period, metric)
 );
 
+-- Units the counter's last change took (ConsumeMany: how many of those asked for fitted).
+alter table ${s}.usage add column if not exists last_taken bigint not null default 0;
+
 comment on table ${s}.usage is
   'Usage per tenant, UTC month (first day) and metric, counted against plan quotas.';
 

@@ -205,4 +205,44 @@ describe('UsageCounters on PostgreSQL', () => {
       { what: 'a second consumer waiting for the counter' },
     );
   }
+  describe('consumeMany (a group of commands of one tenant)', () => {
+    const many = (tenantId: string, limit: number, units: number) =>
+      inTransaction((tx) => counters.consumeMany(tx, { ...request(tenantId, limit), units }));
+
+    it('grants as many units as fit, in one statement, then none', async () => {
+      const tenantId = randomUUID();
+
+      expect(await many(tenantId, 5, 3)).toMatchObject({ granted: 3, used: 3 });
+      expect(await many(tenantId, 5, 3)).toMatchObject({ granted: 2, used: 5 });
+      expect(await many(tenantId, 5, 3)).toMatchObject({ granted: 0, used: 5, limit: 5 });
+      expect(await counters.usage(tenantId, 'orders', january)).toBe(5);
+    });
+
+    it('never grants more than the limit between concurrent groups, even on a new counter', async () => {
+      const tenantId = randomUUID();
+
+      const results = await Promise.all(Array.from({ length: 6 }, () => many(tenantId, 10, 4)));
+
+      expect(results.reduce((sum, r) => sum + r.granted, 0)).toBe(10);
+      expect(await counters.usage(tenantId, 'orders', january)).toBe(10);
+    });
+
+    it('takes none past a limit lowered below what is used', async () => {
+      const tenantId = randomUUID();
+      await many(tenantId, 8, 8);
+
+      expect(await many(tenantId, 5, 2)).toMatchObject({ granted: 0, used: 8 });
+    });
+
+    it('gives back, in the same transaction, units of commands that failed after all', async () => {
+      const tenantId = randomUUID();
+
+      await inTransaction(async (tx) => {
+        const taken = await counters.consumeMany(tx, { ...request(tenantId, 10), units: 4 });
+        await counters.giveBack(tx, request(tenantId, 10), taken.granted - 1);
+      });
+
+      expect(await counters.usage(tenantId, 'orders', january)).toBe(1);
+    });
+  });
 });

@@ -37,6 +37,17 @@ export type ConsumeResult =
       readonly retryAfterSeconds: number;
     };
 
+/** What {@link UsageCounters.consumeMany} took: the first `granted` of the units asked for. */
+export interface ConsumeManyResult {
+  readonly granted: number;
+  /** Units used this month, those granted included. */
+  readonly used: number;
+  readonly limit: number;
+  readonly period: UsagePeriod;
+  /** Seconds until the next UTC month: a `Retry-After` for those refused. */
+  readonly retryAfterSeconds: number;
+}
+
 /**
  * Usage counters against plan quotas on PostgreSQL: one row per (tenant, UTC month, metric). A unit
  * is taken by ONE conditional upsert (`used < limit`) inside the caller's transaction, so it commits
@@ -92,6 +103,61 @@ export class UsageCounters {
     }
     const used = await this.read(tx, key);
     return { ok: false, used, limit, period, retryAfterSeconds: secondsUntilReset(request.at) };
+  }
+
+  /**
+   * Takes up to `units` units at once, as many as fit under `limit` this month (a group of commands
+   * of one tenant: the first `granted` of them are paid for, the rest are refused). One statement,
+   * under the counter's row lock like {@link consume}: concurrent consumers never take more than
+   * the limit between them. Give back what a command that then failed did not use with
+   * {@link giveBack}, in the same transaction.
+   */
+  async consumeMany(
+    tx: ClientBase,
+    request: ConsumeRequest & { readonly units: number },
+  ): Promise<ConsumeManyResult> {
+    const { limit, units } = request;
+    if (!Number.isSafeInteger(limit) || limit < 0) {
+      throw new TypeError(`limit must be an integer >= 0; got ${String(limit)}`);
+    }
+    if (!Number.isSafeInteger(units) || units < 1) {
+      throw new TypeError(`units must be an integer >= 1; got ${String(units)}`);
+    }
+    const period = monthlyPeriodOf(request.at);
+    const key = counterKey(request.tenantId, request.metric, period);
+    // taken = least(used + units, greatest(used, limit)) - used: all of them, what is left, or none
+    const { rows } = await tx.query<{ used: string; last_taken: string }>(
+      `insert into "${this.schema}".usage as u (tenant_id, period, metric, used, last_taken)
+       values ($1, $2, $3, least($4::bigint, $5::bigint), least($4::bigint, $5::bigint))
+       on conflict (tenant_id, period, metric) do update set
+         used = least(u.used + $4::bigint, greatest(u.used, $5::bigint)),
+         last_taken = least(u.used + $4::bigint, greatest(u.used, $5::bigint)) - u.used,
+         updated_at = now()
+       returning used, last_taken`,
+      [...key, units, limit],
+    );
+    const row = rows[0];
+    return {
+      granted: Number(row?.last_taken ?? 0),
+      used: Number(row?.used ?? 0),
+      limit,
+      period,
+      retryAfterSeconds: secondsUntilReset(request.at),
+    };
+  }
+
+  /** Returns `units` taken by {@link consumeMany} in this transaction that were not used after all. */
+  async giveBack(
+    tx: ClientBase,
+    request: Pick<ConsumeRequest, 'tenantId' | 'metric' | 'at'>,
+    units: number,
+  ): Promise<void> {
+    if (units <= 0) return;
+    await tx.query(
+      `update "${this.schema}".usage set used = greatest(0, used - $4::bigint), updated_at = now()
+        where tenant_id = $1 and period = $2 and metric = $3`,
+      [...counterKey(request.tenantId, request.metric, monthlyPeriodOf(request.at)), units],
+    );
   }
 
   /** Units of `metric` the tenant used in the UTC month of `at` (0 when none). */
