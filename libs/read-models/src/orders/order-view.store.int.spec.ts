@@ -10,9 +10,9 @@ import {
   tenantStorageReady,
 } from '../provisioning';
 import { TenantDataSources } from '../tenant-data-sources';
-import { RLS_ROLE, SHARED_SCHEMA } from '../tenant-storage';
+import { RLS_ROLE, SHARED_SCHEMA, storageOf } from '../tenant-storage';
 import { SeenPositions } from '../seen-positions';
-import { OrderViewStore } from './order-view.store';
+import { OrderViewStore, scopeToTenant } from './order-view.store';
 
 const url = testInfra.databaseUrl;
 const modes: TenantIsolation[] = ['schema', 'shared', 'dedicated'];
@@ -176,5 +176,17 @@ describe('row-level security in the shared schema', () => {
         );
       }),
     ).rejects.toThrow(/row-level security/);
+  });
+
+  it("scopes the store's own transactions: the policy's role, the tenant's setting", async () => {
+    const seen = await sources.main.transaction(async (manager) => {
+      await scopeToTenant(manager, tenantB, storageOf(tenantB, 'shared'));
+      const rows: { who: string; n: string }[] = await manager.query(
+        `SELECT current_user AS who, (SELECT count(*) FROM orders) AS n`,
+      );
+      return rows[0];
+    });
+
+    expect(seen).toEqual({ who: RLS_ROLE, n: '0' });
   });
 });

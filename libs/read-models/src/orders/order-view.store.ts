@@ -152,11 +152,12 @@ export async function scopeToTenant(
   storage: TenantStorage,
 ): Promise<void> {
   if (storage.mode === 'shared') {
-    await manager.query(`SET LOCAL ROLE ${RLS_ROLE}`);
-    await manager.query(`SELECT set_config('app.tenant_id', $1, true), set_config('search_path', $2, true)`, [
-      tenantId,
-      `"${storage.schema}"`,
-    ]);
+    // `role` as a setting is SET LOCAL ROLE: one round trip for the three
+    await manager.query(
+      `SELECT set_config('role', $1, true), set_config('app.tenant_id', $2, true),
+              set_config('search_path', $3, true)`,
+      [RLS_ROLE, tenantId, `"${storage.schema}"`],
+    );
   } else {
     await manager.query(`SELECT set_config('search_path', $1, true)`, [`"${storage.schema}"`]);
   }
