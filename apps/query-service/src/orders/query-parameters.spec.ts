@@ -1,7 +1,5 @@
-import { ProblemError } from '@platform/contracts';
-import { listOrdersQuerySchema } from './listing-orders/list-orders.request';
+import { listOrdersQuerySchema, ProblemError, summaryQuerySchema } from '@platform/contracts';
 import { parseQuery } from './query-parameters';
-import { summaryQuerySchema } from './summarizing-orders/summary-range';
 
 function refusal(run: () => unknown): readonly { path: string; message: string }[] {
   try {

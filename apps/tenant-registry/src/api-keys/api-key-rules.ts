@@ -2,9 +2,6 @@ import type { TenantPlan, TenantStatus } from '@platform/contracts';
 import { PLANS } from '@platform/tenants-domain';
 import type { Refusal } from '@platform/command-handling';
 
-/** Roles an API key may carry: never `platform-admin`, a key acts in its own tenant only. */
-export const API_KEY_ROLES = ['tenant-admin', 'member', 'viewer'] as const;
-
 /** A quota refusal is retried at the earliest after this many seconds (once a key is revoked). */
 export const QUOTA_RETRY_AFTER_SECONDS = 3600;
 

@@ -1,17 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
-import { z } from 'zod';
-import { parseOrThrow } from '@platform/contracts';
+import { createApiKeyBodySchema, parseOrThrow } from '@platform/contracts';
 import { Access, type IdentifiedRequest } from '@platform/tenancy';
 import { refusalError } from '@platform/command-handling';
-import { API_KEY_ROLES } from '../api-keys/api-key-rules';
 import { ApiKeys, publicView, type IssuedKey } from '../api-keys/api-keys';
 import { PathTenants } from './path-tenants';
 import { callerOf, claimsOf } from './request-caller';
-
-const createKeyBody = z.strictObject({
-  name: z.string().min(1).max(200),
-  roles: z.array(z.enum(API_KEY_ROLES)).min(1).max(3).default(['member']),
-});
 
 /** A tenant's API keys (platform admins, or that tenant's admins): the key is shown once. */
 @Controller('v1/tenants')
@@ -29,7 +22,7 @@ export class ApiKeysHttpController {
     @Body() body: unknown,
     @Req() request: IdentifiedRequest,
   ): Promise<IssuedKey> {
-    const input = parseOrThrow(createKeyBody, body, 'the API key');
+    const input = parseOrThrow(createApiKeyBodySchema, body, 'the API key');
     const tenant = await this.tenants.administered(id, claimsOf(request));
     const issued = await this.keys.issue(
       tenant,

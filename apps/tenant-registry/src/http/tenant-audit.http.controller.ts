@@ -1,15 +1,9 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { z } from 'zod';
-import { MAX_LIST_LIMIT, type ChainVerification, type VerifiedAuditRecord } from '@platform/audit';
-import { parseOrThrow } from '@platform/contracts';
+import type { ChainVerification, VerifiedAuditRecord } from '@platform/audit';
+import { auditQuerySchema, parseOrThrow } from '@platform/contracts';
 import { Access } from '@platform/tenancy';
 import { RegistryDatabase } from '../registry/registry-database';
 import { PathTenants } from './path-tenants';
-
-const auditQuery = z.strictObject({
-  after: z.coerce.number().int().min(0).default(0),
-  limit: z.coerce.number().int().min(1).max(MAX_LIST_LIMIT).default(MAX_LIST_LIMIT),
-});
 
 /** The tenant's tamper-evident audit trail, oldest first, and whether its hash chain holds. */
 @Controller('v1/tenants')
@@ -25,7 +19,7 @@ export class TenantAuditHttpController {
     @Param('id') id: string,
     @Query() query: unknown,
   ): Promise<{ records: VerifiedAuditRecord[]; verification: ChainVerification }> {
-    const { after, limit } = parseOrThrow(auditQuery, query, 'the query');
+    const { after, limit } = parseOrThrow(auditQuerySchema, query, 'the query');
     const tenant = await this.tenants.find(id);
     const [records, verification] = await Promise.all([
       this.db.audit.list(tenant.id, { afterSequence: after, limit }),

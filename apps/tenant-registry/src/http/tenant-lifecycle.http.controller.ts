@@ -1,7 +1,6 @@
 import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { z } from 'zod';
-import { parseOrThrow, type TenantCommand } from '@platform/contracts';
+import { parseOrThrow, suspendTenantBodySchema, type TenantCommand } from '@platform/contracts';
 import { Access, type IdentifiedRequest } from '@platform/tenancy';
 import { refusalError } from '@platform/command-handling';
 import type { TenantRecord } from '../registry/tenant-record';
@@ -9,8 +8,6 @@ import { TenantCommands } from '../tenants/tenant-commands';
 import { PathTenants } from './path-tenants';
 import { callerOf } from './request-caller';
 import { ifMatchOf, withETag } from './tenant-preconditions';
-
-const suspendBody = z.strictObject({ reason: z.string().min(1).max(500).optional() });
 
 export const DEFAULT_SUSPEND_REASON = 'suspended by a platform admin';
 
@@ -35,7 +32,7 @@ export class TenantLifecycleHttpController {
     @Req() request: IdentifiedRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TenantRecord> {
-    const { reason } = parseOrThrow(suspendBody, body ?? {}, 'the suspension');
+    const { reason } = parseOrThrow(suspendTenantBodySchema, body ?? {}, 'the suspension');
     return this.transition(id, request, reply, (tenantId) => ({
       type: 'SuspendTenant',
       data: { tenantId, reason: reason ?? DEFAULT_SUSPEND_REASON },

@@ -14,13 +14,11 @@ import {
   Res,
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { z } from 'zod';
 import {
+  changePlanBodySchema,
+  createTenantBodySchema,
+  listTenantsQuerySchema,
   parseOrThrow,
-  SLUG_PATTERN,
-  TENANT_ISOLATIONS,
-  TENANT_PLANS,
-  TENANT_STATUSES,
 } from '@platform/contracts';
 import { SERVICE_CONFIG } from '@platform/service-kit';
 import { placeTenant } from '@platform/tenants-domain';
@@ -36,22 +34,6 @@ import { requestTenantDeletion } from '../tenants/tenant-deletion';
 import { PathTenants } from './path-tenants';
 import { callerOf } from './request-caller';
 import { ifMatchOf, withETag } from './tenant-preconditions';
-
-const createTenantBody = z.strictObject({
-  slug: z.string().regex(SLUG_PATTERN, 'lower-case letters, digits and "-", 3 to 63, starting with a letter'),
-  name: z.string().min(1).max(200),
-  plan: z.enum(TENANT_PLANS).default('free'),
-  isolation: z.enum(TENANT_ISOLATIONS).default('schema'),
-  region: z.string().min(1).max(64).optional(),
-});
-
-const listQuery = z.strictObject({
-  status: z.enum(TENANT_STATUSES).optional(),
-  cursor: z.string().min(1).max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-});
-
-const changePlanBody = z.strictObject({ plan: z.enum(TENANT_PLANS) });
 
 /**
  * The tenant resource (platform admins): create, read, list, change the plan, delete. A tenant
@@ -76,7 +58,7 @@ export class TenantsHttpController {
     @Req() request: IdentifiedRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TenantRecord> {
-    const input = parseOrThrow(createTenantBody, body, 'the tenant');
+    const input = parseOrThrow(createTenantBodySchema, body, 'the tenant');
     const placement = placeTenant({
       ...(input.region !== undefined && { requestedRegion: input.region }),
       allowedRegions: this.config.ALLOWED_REGIONS,
@@ -109,7 +91,7 @@ export class TenantsHttpController {
   @Get()
   @Access({ scope: 'platform', role: 'platform-admin' })
   async list(@Query() query: unknown): Promise<{ items: TenantRecord[]; nextCursor: string | null }> {
-    const { status, cursor, limit } = parseOrThrow(listQuery, query, 'the query');
+    const { status, cursor, limit } = parseOrThrow(listTenantsQuerySchema, query, 'the query');
     const after = cursor === undefined ? undefined : decodeCursor(cursor);
     if (cursor !== undefined && after === undefined) {
       throw refusalError({
@@ -139,7 +121,7 @@ export class TenantsHttpController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TenantRecord> {
     const ifMatch = ifMatchOf(request);
-    const { plan } = parseOrThrow(changePlanBody, body, 'the change');
+    const { plan } = parseOrThrow(changePlanBodySchema, body, 'the change');
     const tenant = await this.tenants.find(id);
     const change = await this.commands.execute(
       { type: 'ChangePlan', data: { tenantId: tenant.id, plan } },

@@ -1,20 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
-import { z } from 'zod';
-import { parseOrThrow } from '@platform/contracts';
+import { parseOrThrow, subscribeWebhookBodySchema } from '@platform/contracts';
 import { Access, type IdentifiedRequest } from '@platform/tenancy';
 import { refusalError } from '@platform/command-handling';
 import { deliveryView, view, WebhookAdmin } from '../webhooks/webhook-admin';
 import { PathTenants } from './path-tenants';
 import { callerOf, claimsOf } from './request-caller';
-
-const subscribeBody = z.strictObject({
-  url: z.url({ protocol: /^https?$/ }).max(2_000),
-  events: z.array(z.string().min(1).max(200)).min(1).max(50),
-  secret: z
-    .string()
-    .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, '"whsec_" and the base64 of 24 to 64 random bytes')
-    .optional(),
-});
 
 /**
  * A tenant's webhooks (platform admins, or that tenant's admins): subscriptions to event types
@@ -36,7 +26,7 @@ export class WebhooksHttpController {
     @Body() body: unknown,
     @Req() request: IdentifiedRequest,
   ): Promise<object> {
-    const input = parseOrThrow(subscribeBody, body, 'the webhook');
+    const input = parseOrThrow(subscribeWebhookBodySchema, body, 'the webhook');
     const tenant = await this.tenants.administered(id, claimsOf(request));
     const created = await this.webhooks.subscribe(tenant, input, callerOf(request));
     if (!created.ok) throw refusalError(created.refusal);

@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, Inject, Query } from '@nestjs/common';
-import { ProblemError } from '@platform/contracts';
+import { listOrdersQuerySchema, ProblemError } from '@platform/contracts';
 import { ORDER_VIEW_READER, READ_MODELS, type OrderViewReader, type ReadModels } from '@platform/read-models';
 import { SERVICE_CONFIG } from '@platform/service-kit';
 import { Access, CurrentTenant, type TenantContext } from '@platform/tenancy';
@@ -7,7 +7,6 @@ import type { QueryServiceConfig } from '../../config';
 import { waitForConsistency } from '../../consistency/wait-for-position';
 import { orderBody } from '../order-body';
 import { parseQuery } from '../query-parameters';
-import { listOrdersQuerySchema } from './list-orders.request';
 import { OrderCursorCodec } from './order-cursor';
 
 /**

@@ -1,11 +1,11 @@
 import { Controller, Get, Headers, Inject, Query } from '@nestjs/common';
+import { summaryQuerySchema } from '@platform/contracts';
 import { ORDER_VIEW_READER, READ_MODELS, type OrderViewReader, type ReadModels } from '@platform/read-models';
 import { SERVICE_CONFIG } from '@platform/service-kit';
 import { Access, CurrentTenant, type TenantContext } from '@platform/tenancy';
 import type { QueryServiceConfig } from '../../config';
 import { waitForConsistency } from '../../consistency/wait-for-position';
 import { parseQuery } from '../query-parameters';
-import { summaryQuerySchema } from './summary-range';
 
 /**
  * `GET /v1/orders/summary?from=&to=`: the caller's tenant's orders created in `[from, to)`, from the
