@@ -4,6 +4,7 @@ import type { Logger } from '@platform/observability';
 import { RateLimitModule } from '@platform/rate-limits';
 import { SERVICE_CONFIG, ServiceKitModule, jwtOptionsOf } from '@platform/service-kit';
 import { CommandBus } from './commands/command-bus';
+import { OpenApiHttpController } from './openapi/openapi.http.controller';
 import type { GatewayConfig } from './config';
 import { OrdersHttpController } from './orders/orders.http.controller';
 import { ProductsHttpController } from './products/products.http.controller';
@@ -44,7 +45,12 @@ export class AppModule {
           }),
         }),
       ],
-      controllers: [OrdersHttpController, ProductsHttpController, TenantsHttpController],
+      controllers: [
+        OrdersHttpController,
+        ProductsHttpController,
+        TenantsHttpController,
+        OpenApiHttpController,
+      ],
       providers: [
         { provide: SERVICE_CONFIG, useValue: config },
         { provide: INSTANCE_ID, useValue: instanceId },
