@@ -44,6 +44,8 @@ step "format"; prettier --check . --log-level=warn
 step "unit tests"; nx run-many -t test --output-style=stream --skip-nx-cache
 step "integration tests (real PostgreSQL and Kafka)"; nx run-many -t int --parallel=1 --output-style=stream
 step "build"; node scripts/build.mjs
+# schemathesis (PyPI) for the contract fuzzing e2e spec, pinned, into .local/schemathesis (ADR 0029)
+step "schemathesis install"; bash tools/schemathesis/install.sh
 step "end-to-end tests (six services, two gateways, two command services)"; nx run-many -t e2e --parallel=1 --output-style=stream
 step "fault suite (services killed, the broker lost, PostgreSQL restarted)"; nx run-many -t faults --parallel=1 --output-style=stream
 

@@ -117,7 +117,7 @@ const REQUEST_HEADERS = {
     required: false,
     description:
       "A command's `position`: the read waits until the read models applied it, `504` past the bound (ADR 0012).",
-    schema: { type: 'string', pattern: '^[0-9]{1,19}$' },
+    schema: { type: 'string', pattern: '^[0-9]{1,15}$' },
   },
 } as const;
 
