@@ -147,8 +147,7 @@ function paramNames(path: string): string[] {
 function problemKinds(route: PublicRoute, doc: OperationDoc | undefined): ProblemKind[] {
   const write = WRITES.has(route.method);
   const tenantScoped = route.access === 'tenant-read' || route.access === 'tenant-write';
-  const kinds: ProblemKind[] = ['validation', 'unauthorized', 'forbidden'];
-  kinds.push('notFound');
+  const kinds: ProblemKind[] = ['validation', 'unauthorized', 'forbidden', 'notFound'];
   if (write || doc?.conflicts) kinds.push('conflict');
   if (doc?.ifMatch) kinds.push('versionMismatch');
   if (doc?.body) kinds.push('payloadTooLarge', 'unsupportedMediaType');
@@ -159,19 +158,18 @@ function problemKinds(route: PublicRoute, doc: OperationDoc | undefined): Proble
   return kinds;
 }
 
+/**
+ * One problem+json answer per status the route's kinds have, listing every problem type of that
+ * status (a route that may answer `rate-limited` may answer `quota-exceeded` too: both are 429s).
+ */
 function problemResponses(kinds: readonly ProblemKind[]): Record<string, JsonSchema> {
-  const byStatus = new Map<number, ProblemKind[]>();
-  for (const kind of kinds) {
-    const status = ProblemTypes[kind].status;
-    byStatus.set(status, [...(byStatus.get(status) ?? []), kind]);
-  }
-  // 403 and 429 have more types than the route's own kinds: every problem type of that status.
-  for (const status of byStatus.keys()) {
-    const all = (Object.keys(ProblemTypes) as ProblemKind[]).filter((k) => ProblemTypes[k].status === status);
-    byStatus.set(status, all);
-  }
+  const statuses = [...new Set(kinds.map((kind) => ProblemTypes[kind].status))].sort((a, b) => a - b);
+  const allKinds = Object.keys(ProblemTypes) as ProblemKind[];
+  const byStatus = statuses.map(
+    (status) => [status, allKinds.filter((kind) => ProblemTypes[kind].status === status)] as const,
+  );
   const responses: Record<string, JsonSchema> = {};
-  for (const [status, ofStatus] of [...byStatus].sort(([a], [b]) => a - b)) {
+  for (const [status, ofStatus] of byStatus) {
     const retry = status === 429 || status === 503 || status === 409;
     responses[String(status)] = {
       description: ofStatus
