@@ -20,6 +20,21 @@ const item = (
   data: { orderId, sku, quantity, unitPrice: { amount, currency } },
 });
 
+const confirmed = (orderId: string): OrderEvent => ({
+  type: 'OrderConfirmed',
+  data: {
+    orderId,
+    customerId: 'c-1',
+    skus: [],
+    total: { amount: '0.00', currency: 'EUR' },
+    paymentToken: 'tok_visa',
+  },
+});
+const cancelled = (orderId: string, reason: 'customer' | 'payment-declined'): OrderEvent => ({
+  type: 'OrderCancelled',
+  data: { orderId, reason, from: 'draft' },
+});
+
 /** Each event at the given instant, versions counted per order. */
 function at(events: readonly [OrderEvent, string][], versions = new Map<string, number>()): OrderEventAt[] {
   return events.map(([event, occurredAt], i) => {
@@ -109,6 +124,47 @@ describe('summaryDeltas', () => {
           { hour: T11, sku: 'A', currency: 'USD', quantity: 1, revenue: '19.99' },
         ],
       });
+  });
+
+  it('given an order with lines, when it is cancelled, then it leaves the order count, the revenue and the skus', () => {
+    given([
+      [created(order1), T10],
+      [item(order1, 'SKU-1', 2, '10.00'), T10],
+      [item(order1, 'SKU-2', 1, '0.50'), T10],
+      [confirmed(order1), T10],
+    ])
+      .when([[cancelled(order1, 'payment-declined'), T11]])
+      .then({
+        totals: [{ hour: T10, currency: 'EUR', orders: -1, revenue: '-20.50' }],
+        skus: [
+          { hour: T10, sku: 'SKU-1', currency: 'EUR', quantity: -2, revenue: '-20.00' },
+          { hour: T10, sku: 'SKU-2', currency: 'EUR', quantity: -1, revenue: '-0.50' },
+        ],
+      });
+  });
+
+  it('given a draft, when it is created and cancelled in one batch, then the summary does not change', () => {
+    given([])
+      .when([
+        [created(order2), T10],
+        [item(order2, 'SKU-1', 1, '1.00'), T10],
+        [cancelled(order2, 'customer'), T10],
+      ])
+      .then({ totals: [], skus: [] });
+  });
+
+  it('given an order on its way, when it is reserved, paid and shipped, then the summary does not change', () => {
+    given([
+      [created(order1), T10],
+      [item(order1, 'SKU-1', 1, '1.00'), T10],
+    ])
+      .when([
+        [confirmed(order1), T10],
+        [{ type: 'OrderReserved', data: { orderId: order1 } }, T10],
+        [{ type: 'OrderPaid', data: { orderId: order1 } }, T11],
+        [{ type: 'OrderShipped', data: { orderId: order1 } }, T11],
+      ])
+      .then({ totals: [], skus: [] });
   });
 
   it('given an order, when its events are redelivered, then nothing changes', () => {

@@ -39,10 +39,11 @@ const HOUR_MS = 3_600_000;
 /**
  * What one order adds to the summary: one order in its creation hour and currency with its total,
  * and each of its skus' quantity and revenue. The summary's range is on creation time: a line added
- * later still counts in the hour the order was created. Every order counts, whatever its status
- * (cancelled ones too, ADR 0026).
+ * later still counts in the hour the order was created. A cancelled order adds nothing: it sold
+ * nothing, so it leaves the counts it was in when it is cancelled (ADR 0030).
  */
 export function summaryContribution(row: OrderRow): SummaryDeltas {
+  if (row.status === 'cancelled') return { totals: [], skus: [] };
   const hour = hourOf(row.createdAt);
   const skus = new Map<string, { sku: string; currency: string; quantity: number; revenue: bigint }>();
   for (const line of row.items) {
