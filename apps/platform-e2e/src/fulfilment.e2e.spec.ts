@@ -104,9 +104,10 @@ describe('order fulfilment end to end: paid, declined, timed out, out of stock, 
       'OrderReserved',
       'OrderCancelled',
     ]);
-    // the payment step waited its whole deadline (counted from the reservation, when it was asked)
+    // the payment step waited its whole deadline, counted from when the saga saw the stock reserved
+    // (after the confirmation; the OrderReserved event itself is recorded a moment later)
     const time = (type: string) => Date.parse(history.find((e) => e.type === type)?.time ?? '');
-    expect(time('OrderCancelled') - time('OrderReserved')).toBeGreaterThanOrEqual(STEP_TIMEOUT_MS - 50);
+    expect(time('OrderCancelled') - time('OrderConfirmed')).toBeGreaterThanOrEqual(STEP_TIMEOUT_MS);
     await client.stockSettles(sku, { available: 5, reserved: 0 });
     // never answered, so never charged: voided, and a void is final
     await eventually(async () =>
