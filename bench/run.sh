@@ -45,7 +45,7 @@ node bench/build.mjs >&2
 
 # 4. Run. --expose-gc lets the harness collect between trials.
 # The command quoted beside the figures: `npm run bench`, with the BENCH_* settings given.
-settings=$(env | grep -E '^BENCH_(ONLY|REPS|TRIAL_SECONDS|WARMUP_SECONDS|PGBENCH_SECONDS|KEEP|COMMAND_SECONDS|COMMAND_CLIENTS)=' | sort | tr '\n' ' ' || true)
+settings=$(env | grep -E '^BENCH_(ONLY|REPS|TRIAL_SECONDS|WARMUP_SECONDS|PGBENCH_SECONDS|KEEP|COMMAND_SECONDS|COMMAND_CLIENTS|FULFILMENT_SECONDS|FULFILMENT_CLIENTS)=' | sort | tr '\n' ' ' || true)
 export BENCH_COMMAND=${BENCH_COMMAND:-"${settings}npm run bench"}
 export KAFKAJS_NO_PARTITIONER_WARNING=1
 # kafkajs 2.2 sets negative timers on Node >= 23 (harmless, known): keep its warning out of the output.

@@ -6,6 +6,7 @@ import { type PgbenchResult, pgbenchCeilings } from './pgbench';
 import { markdownTable, writeResults } from './report';
 import { type Ceilings, type StoreTargets, appendScenarios } from './scenarios/appends';
 import { commandPathScenarios } from './scenarios/command-path';
+import { fulfilmentScenarios } from './scenarios/fulfilment';
 import { httpCommandScenarios } from './scenarios/http-commands';
 import { kafkaScenarios } from './scenarios/kafka';
 import { provisioningScenarios } from './scenarios/provisioning';
@@ -97,6 +98,9 @@ async function main(): Promise<number> {
     });
     await attempt('command path scenarios', async () => {
       rows.push(...(await commandPathScenarios(config, isSelected)));
+    });
+    await attempt('fulfilment scenarios', async () => {
+      rows.push(...(await fulfilmentScenarios(config, isSelected)));
     });
   } finally {
     if (!config.keep) {
