@@ -17,6 +17,7 @@ export * from './tenants/tenants.manifest';
 export * from './tenants/tenants.commands';
 export * from './tenants/tenants.requests';
 export * from './tenants/tenants.lifecycle';
+export * from './tenants/tenants.storage';
 export * from './tenants/plans';
 export * from './validation';
 export * from './preconditions';

@@ -13,7 +13,8 @@ describe('message registry', () => {
       else expect(d.name).not.toMatch(PAST_TENSE);
       expect(d.topic.startsWith(`${d.context}.`)).toBe(true);
       expect(
-        d.topic.endsWith(d.kind === 'command' ? '.commands' : '.events') || d.topic === 'tenants.lifecycle',
+        d.topic.endsWith(d.kind === 'command' ? '.commands' : '.events') ||
+          (d.kind === 'event' && ['tenants.lifecycle', 'tenants.storage'].includes(d.topic)),
       ).toBe(true);
       expect(d.schemaVersion).toBeGreaterThanOrEqual(1);
     },

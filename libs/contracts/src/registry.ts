@@ -48,6 +48,11 @@ import {
   tenantResumedSchema,
   tenantSuspendedSchema,
 } from './tenants/tenants.lifecycle';
+import {
+  tenantStorageProvisionedSchema,
+  tenantStoragePurgedSchema,
+  tenantStoragePurgeRequestedSchema,
+} from './tenants/tenants.storage';
 import { Topics } from './topics';
 
 export interface MessageDefinition {
@@ -219,6 +224,11 @@ export const messageRegistry: readonly MessageDefinition[] = [
     schemaVersion: 1,
     schema: tenantManifestAppliedSchema,
   },
+  ...events('tenants', Topics.tenantsStorage, {
+    TenantStoragePurgeRequested: tenantStoragePurgeRequestedSchema,
+    TenantStorageProvisioned: tenantStorageProvisionedSchema,
+    TenantStoragePurged: tenantStoragePurgedSchema,
+  }),
 ];
 
 export const ceTypeOf = (definition: Pick<MessageDefinition, 'context' | 'name'>): string =>

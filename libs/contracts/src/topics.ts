@@ -7,6 +7,8 @@ export const Topics = {
   paymentsCommands: 'payments.commands',
   paymentsEvents: 'payments.events',
   tenantsLifecycle: 'tenants.lifecycle',
+  /** Internal: per-tenant storage, between the registry and the services that own it (ADR 0031). */
+  tenantsStorage: 'tenants.storage',
   /** Internal: API key records (hashes, never secrets) for every service's local key view. */
   tenantsApiKeys: 'tenants.api-keys',
 } as const;

@@ -62,8 +62,10 @@ describe('tenant lifecycle events', () => {
     expect(definition?.schema.safeParse(data).success).toBe(true);
   });
 
-  it('registers no other tenant message', () => {
-    const registered = messageRegistry.filter((d) => d.context === 'tenants').map((d) => d.name);
+  it('registers no other tenant lifecycle message', () => {
+    const registered = messageRegistry
+      .filter((d) => d.context === 'tenants' && d.topic === Topics.tenantsLifecycle)
+      .map((d) => d.name);
     expect(registered.sort()).toEqual(Object.keys(samples).sort());
   });
 
