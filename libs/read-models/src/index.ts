@@ -17,3 +17,4 @@ export * from './products/product-views.provider';
 export * from './orders/order-list.query';
 export * from './orders/order-summary.query';
 export * from './orders/order-summary-projection';
+export * from './pending-migrations';

@@ -29,6 +29,14 @@ export async function provisionTenantStorage(
 ): Promise<ProvisionResult> {
   const storage = storageOf(tenantId, isolation);
   if (storage.database !== undefined) await createDatabaseIfMissing(databaseUrl, storage.database);
+  return { storage, migrationsRun: await migrateStorage(databaseUrl, storage) };
+}
+
+/**
+ * Runs the read-model migrations that `storage` (a schema, a tenant's database, the shared schema)
+ * has not run yet, under a lock per storage; the names of those it ran. The storage's database exists.
+ */
+export async function migrateStorage(databaseUrl: string, storage: TenantStorage): Promise<string[]> {
   const dataSource = new DataSource({
     type: 'postgres',
     url: databaseUrlFor(databaseUrl, storage.database),
@@ -44,7 +52,7 @@ export async function provisionTenantStorage(
     await dataSource.query('SELECT pg_advisory_lock(hashtext($1))', [`read-models:${storage.schema}`]);
     await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${storage.schema}"`);
     const ran = await dataSource.runMigrations({ transaction: 'all' });
-    return { storage, migrationsRun: ran.map((migration) => migration.name) };
+    return ran.map((migration) => migration.name);
   } finally {
     await dataSource
       .query('SELECT pg_advisory_unlock(hashtext($1))', [`read-models:${storage.schema}`])
