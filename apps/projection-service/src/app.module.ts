@@ -2,17 +2,29 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { AuditLog } from '@platform/audit';
 import { MESSAGING, type KafkaMessaging } from '@platform/messaging';
 import type { Logger } from '@platform/observability';
-import { jwtOptionsOf, SERVICE_CONFIG, ServiceKitModule } from '@platform/service-kit';
+import {
+  jwtOptionsOf,
+  SERVICE_CONFIG,
+  ServiceKitModule,
+  TENANT_STORAGE_OWNER,
+  TenantStorageOwnership,
+} from '@platform/service-kit';
 import type { ProjectionServiceConfig } from './config';
-import { ProductViewsProvider, READ_MODELS, ReadModelsProvider } from '@platform/read-models';
+import {
+  ProductViewsProvider,
+  READ_MODELS,
+  readModelsProvider,
+  type ParkedEvents,
+} from '@platform/read-models';
 import { DeadLetterOperations } from './dead-letters/dead-letter-operations';
 import { DeadLettersHttpController } from './dead-letters/dead-letters.http.controller';
 import { OrderApplier } from './orders/order-applier';
 import { OrderProjectionController } from './orders/order-projection.message-controller';
 import { SeenPositionsPruner } from './orders/seen-positions.pruner';
 import { ParkedEventsHttpController } from './parking/parked-events.http.controller';
-import { parkingProviders, PROJECTION_AUDIT } from './parking/parking.provider';
+import { PARKED_EVENTS, parkingProviders, PROJECTION_AUDIT } from './parking/parking.provider';
 import { ProductProjectionController } from './products/product-projection.message-controller';
+import { readModelStorageOwner } from './tenant-storage/read-model-storage.owner';
 
 @Module({})
 export class AppModule {
@@ -33,7 +45,17 @@ export class AppModule {
       controllers: [ParkedEventsHttpController, DeadLettersHttpController],
       providers: [
         { provide: SERVICE_CONFIG, useValue: config },
-        ReadModelsProvider,
+        // It owns the read models (ADR 0031): every tenant's storage runs its pending migrations
+        // before the projections start, and it provisions and purges tenants' storage itself.
+        readModelsProvider({
+          runPendingMigrations: { concurrency: config.READ_MODEL_MIGRATION_CONCURRENCY },
+        }),
+        {
+          provide: TENANT_STORAGE_OWNER,
+          inject: [PARKED_EVENTS],
+          useFactory: (parked: ParkedEvents) => readModelStorageOwner(config.DATABASE_URL, parked),
+        },
+        TenantStorageOwnership,
         OrderApplier,
         ...parkingProviders,
         {

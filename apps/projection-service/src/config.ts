@@ -22,6 +22,8 @@ export const configSchema = z
       .int()
       .min(1_000)
       .default(10 * 60 * 1_000),
+    /** Tenant storages (schemas, databases) migrated at once by the pending-migrations pass at start (ADR 0031). */
+    READ_MODEL_MIGRATION_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
   })
   .superRefine(jwtRules);
 

@@ -22,6 +22,8 @@ export class AppModule {
           instanceId,
           logger,
           kafka: { brokers: config.KAFKA_BROKERS, topicPrefix: config.KAFKA_TOPIC_PREFIX },
+          // its tenant storage ownership (ADR 0031) needs to know which tenants exist
+          tenantDirectory: true,
         }),
         FulfilmentModule.forRoot({
           connectionString: config.DATABASE_URL,

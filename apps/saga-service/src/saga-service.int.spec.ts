@@ -78,7 +78,13 @@ async function startCollector(): Promise<void> {
   collector = consumer;
   await consumer.connect();
   await consumer.subscribe({
-    topics: [Topics.ordersCommands, Topics.inventoryCommands, Topics.paymentsCommands].map((t) => prefix + t),
+    topics: [
+      Topics.ordersCommands,
+      Topics.inventoryCommands,
+      Topics.paymentsCommands,
+      // its storage reports to the registry (ADR 0031)
+      Topics.tenantsStorage,
+    ].map((t) => prefix + t),
     fromBeginning: true,
   });
   const joined = new Promise<void>((resolve) => {
@@ -116,7 +122,13 @@ interface EventToSend {
 async function publishEvent(event: EventToSend): Promise<string> {
   const id = event.id ?? randomUUID();
   const [context] = event.type.split('.');
-  const topic = `${prefix}${context === 'tenants' ? Topics.tenantsLifecycle : `${context}.events`}`;
+  const topic = `${prefix}${
+    event.type === 'tenants.TenantStoragePurgeRequested'
+      ? Topics.tenantsStorage
+      : context === 'tenants'
+        ? Topics.tenantsLifecycle
+        : `${context}.events`
+  }`;
   const { sku, orderId } = event.data as { sku?: string; orderId?: string };
   const key = sku ?? orderId ?? event.tenantId;
   await producer.send({
@@ -349,21 +361,82 @@ describe('the fulfilment saga (step timeout 60 s)', () => {
     expect(commandsOf(tenantA, orderId)).toHaveLength(8);
   });
 
-  it('purges a deleted tenant: sagas, outbox, timers and processed inputs; other tenants keep theirs', async () => {
+  it('reports the storage of a new tenant provisioned: its tables serve every tenant (ADR 0031)', async () => {
+    const tenantId = randomUUID();
+    const snapshot = {
+      tenantId,
+      slug: `it-${tenantId.slice(0, 8)}`,
+      name: 'It Co',
+      status: 'draft',
+      plan: 'free',
+      isolation: 'schema',
+      region: 'eu-west-1',
+      version: 1,
+    };
+    const created = await publishEvent({ tenantId, type: 'tenants.TenantCreated', data: snapshot });
+    const reports = () => sent.filter((m) => m.headers.ce_tenantid === tenantId);
+    await eventually(() =>
+      expect(reports()).toEqual([
+        expect.objectContaining({
+          topic: Topics.tenantsStorage,
+          key: tenantId,
+          value: { tenantId, owner: 'saga-service', description: `rows keyed by tenant in schema ${schema}` },
+          headers: expect.objectContaining({
+            ce_type: 'tenants.TenantStorageProvisioned',
+            ce_specversion: '1.0',
+            ce_subject: tenantId,
+            ce_source: '/saga-service',
+            ce_correlationid: `corr-${created}`,
+            ce_causationid: created,
+          }),
+        }),
+      ]),
+    );
+  });
+
+  it('purges a tenant when the registry asks: sagas, outbox, timers and processed inputs, and reports; other tenants keep theirs', async () => {
     const pending = randomUUID();
     await publishEvent({ tenantId: tenantB, ...confirmed(pending) });
     await eventually(async () => expect(await countRows('timers', tenantB)).toBe(1));
-    for (const table of ['fulfilments', 'outbox', 'processed_inputs'])
-      expect(await countRows(table, tenantB)).toBeGreaterThan(0);
+    const rows: Record<string, number> = {};
+    for (const table of ['fulfilments', 'outbox', 'processed_inputs']) {
+      rows[table] = await countRows(table, tenantB);
+      expect(rows[table]).toBeGreaterThan(0);
+    }
 
-    await publishEvent({ tenantId: tenantB, type: 'tenants.TenantDeleted', data: { tenantId: tenantB } });
+    const request = {
+      tenantId: tenantB,
+      type: 'tenants.TenantStoragePurgeRequested',
+      data: { tenantId: tenantB, isolation: 'shared' },
+    };
+    await publishEvent(request);
     await eventually(async () => {
       for (const table of ['fulfilments', 'outbox', 'timers', 'processed_inputs'])
         expect(await countRows(table, tenantB)).toBe(0);
     });
+    const purged = () =>
+      sent.filter(
+        (m) => m.headers.ce_tenantid === tenantB && m.headers.ce_type === 'tenants.TenantStoragePurged',
+      );
+    const objects = 1 + Object.values(rows).reduce((sum, n) => sum + n, 0);
+    await eventually(() =>
+      expect(purged().map((m) => m.value)).toEqual([
+        {
+          tenantId: tenantB,
+          owner: 'saga-service',
+          objects,
+          description: expect.stringContaining('1 timers'),
+        },
+      ]),
+    );
     expect(await countRows('fulfilments', tenantA)).toBe(1);
     expect(await countRows('outbox', tenantA)).toBe(8);
     expect(await countRows('processed_inputs', tenantA)).toBeGreaterThan(0);
+
+    // A redelivered request purges nothing more, and says so.
+    await publishEvent(request);
+    await eventually(() => expect(purged().map((m) => m.value)).toHaveLength(2));
+    expect(purged()[1]?.value).toMatchObject({ objects: 0 });
   });
 });
 

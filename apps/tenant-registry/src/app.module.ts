@@ -29,7 +29,8 @@ import { TenantsHttpController } from './http/tenants.http.controller';
 import { WebhooksHttpController } from './http/webhooks.http.controller';
 import { StorageMeter } from './quotas/storage-meter';
 import { TenantController } from './reconcile/tenant-controller';
-import { readModelStorage } from './reconcile/tenant-storage.port';
+import { StorageReportsMessageController } from './reconcile/storage-reports.message-controller';
+import { ownerReportedStorage } from './reconcile/tenant-storage.port';
 import { RegistryDatabase } from './registry/registry-database';
 import { snapshotOfRecord } from './registry/snapshot-of-record';
 import { TenantCommands } from './tenants/tenant-commands';
@@ -154,6 +155,7 @@ export class AppModule {
             KafkaApiKeyAnnouncer,
             SERVICE_LOGGER,
             CONTROLLER_LOCK_POOL,
+            MESSAGING,
           ],
           useFactory: (
             db: RegistryDatabase,
@@ -161,12 +163,13 @@ export class AppModule {
             announcer: KafkaApiKeyAnnouncer,
             log: Logger,
             locks: Pool,
+            messaging: KafkaMessaging,
           ) =>
             new TenantController(
               {
                 db,
                 commands,
-                storage: readModelStorage(config.DATABASE_URL),
+                storage: ownerReportedStorage(db.storageOwners, messaging, config.TENANT_STORAGE_OWNERS),
                 announcer,
                 logger: log.child({ component: 'tenant-controller' }),
                 now: () => new Date(),
@@ -205,6 +208,7 @@ export class AppModule {
         },
         PathTenants,
         WebhookEventsMessageController,
+        StorageReportsMessageController,
         ControlPlaneLifecycle,
       ],
     };

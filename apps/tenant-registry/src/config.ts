@@ -19,6 +19,19 @@ export const configSchema = z
       .transform((value) => value.split(',')),
     /** How often the tenant controller looks for work (drafts to provision, tenants to purge), in ms. */
     RECONCILE_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(1_000),
+    /**
+     * Services that own per-tenant storage (comma-separated service names, ADR 0031): a tenant is
+     * activated once each reported its storage provisioned on `tenants.storage`, and deleted once
+     * each reported it purged. Empty: nobody to wait for.
+     */
+    TENANT_STORAGE_OWNERS: z
+      .string()
+      .regex(
+        /^([a-z][a-z0-9-]{1,62}(,[a-z][a-z0-9-]{1,62})*)?$/,
+        'must be a comma-separated list of service names',
+      )
+      .default('projection-service,saga-service')
+      .transform((value) => (value === '' ? [] : value.split(','))),
     /** How often every live tenant's storage is measured against its plan's quota, in ms. */
     STORAGE_METER_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(300_000),
     /**

@@ -6,11 +6,18 @@ import { deprovisionTenantStorage, provisionTenantStorage } from '@platform/read
 // The registry is an app, not a lib: the bench drives its controller as the service does.
 import { RegistryDatabase } from '../../../apps/tenant-registry/src/registry/registry-database';
 import { TenantController } from '../../../apps/tenant-registry/src/reconcile/tenant-controller';
-import { readModelStorage } from '../../../apps/tenant-registry/src/reconcile/tenant-storage.port';
+import { ownerReportedStorage } from '../../../apps/tenant-registry/src/reconcile/tenant-storage.port';
 import { TenantCommands } from '../../../apps/tenant-registry/src/tenants/tenant-commands';
 import type { BenchConfig } from '../config';
 import { alternate, progress, toRow, type Row } from '../harness';
 import { median, now } from '../stats';
+
+/** The bench never deletes through the controller: nothing asks owners to purge. */
+const noPurgeRequests = {
+  topic: (base: string) => base,
+  source: '/bench',
+  publish: () => Promise.reject(new Error('the provisioning bench publishes nothing')),
+};
 
 /** Tenants provisioned per repetition and mode (the repetition's figure is their median). */
 const TENANTS_PER_TRIAL = 5;
@@ -47,7 +54,9 @@ export async function provisioningScenarios(
     {
       db,
       commands,
-      storage: readModelStorage(config.databaseUrl),
+      // The owner's part (ADR 0031) in this process: the storage provisioned and its report recorded
+      // as the projection and the registry's consumer do, without the Kafka hop between them.
+      storage: ownerReportedStorage(db.storageOwners, noPurgeRequests, ['projection-service']),
       announcer: { announce: async () => undefined },
       logger: pino({ level: 'silent' }),
       now: () => new Date(),
@@ -81,6 +90,13 @@ export async function provisioningScenarios(
       caller,
     );
     if (!created.ok) throw new Error(`CreateTenant refused: ${created.refusal.detail}`);
+    const { migrationsRun } = await provisionTenantStorage(config.databaseUrl, tenantId, isolation);
+    await db.storageOwners.recordProvisioned(
+      tenantId,
+      'projection-service',
+      `${migrationsRun.length} migrations`,
+      new Date().toISOString(),
+    );
     const outcome = await controller.reconcileTenant(tenantId);
     const elapsed = now() - started;
     provisioned.push({ tenantId, isolation });

@@ -14,3 +14,4 @@ export * from './health/readiness-answer';
 export * from './main';
 export * from './process-safety-net';
 export * from './startup-dependencies';
+export * from './tenancy/tenant-storage-ownership';

@@ -42,6 +42,11 @@ export class TenantDirectory {
     }
   }
 
+  /** Every tenant known, in no particular order. */
+  all(): TenantSnapshot[] {
+    return [...this.byId.values()];
+  }
+
   get size(): number {
     return this.byId.size;
   }

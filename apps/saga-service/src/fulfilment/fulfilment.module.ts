@@ -12,14 +12,19 @@ import { Topics } from '@platform/contracts';
 import { KafkaRelayPublisher, PostgresRelayLeadership } from '@platform/event-relay';
 import { MESSAGING, type KafkaMessaging } from '@platform/messaging';
 import type { Logger } from '@platform/observability';
-import { Readiness, SERVICE_LOGGER } from '@platform/service-kit';
+import {
+  Readiness,
+  SERVICE_LOGGER,
+  TENANT_STORAGE_OWNER,
+  TenantStorageOwnership,
+} from '@platform/service-kit';
 import { DeadlineTimer } from './deadline-timer';
 import { FulfilmentStore } from './fulfilment-store';
 import { FulfilmentMessageController } from './fulfilment.message-controller';
 import { FULFILMENT_OPTIONS, type FulfilmentModuleOptions } from './fulfilment.options';
 import { OutboxRelay } from './outbox-relay';
 import { SagaSteps } from './saga-steps';
-import { TenantPurgeController } from './tenant-purge.message-controller';
+import { sagaStorageOwner } from './saga-storage.owner';
 
 const SAGA_POOL = Symbol('SAGA_POOL');
 
@@ -131,7 +136,13 @@ export class FulfilmentModule {
         },
         FulfilmentLifecycle,
         FulfilmentMessageController,
-        TenantPurgeController,
+        // It owns its tenants' rows (ADR 0031): it reports them provisioned, and purges them when asked.
+        {
+          provide: TENANT_STORAGE_OWNER,
+          inject: [FulfilmentStore],
+          useFactory: (store: FulfilmentStore) => sagaStorageOwner(store, options.schema),
+        },
+        TenantStorageOwnership,
       ],
       exports: [FulfilmentStore],
     };

@@ -1,45 +1,56 @@
-import { performance } from 'node:perf_hooks';
 import type { DraftTenant } from '@platform/tenants-domain';
-import { setCondition } from '../registry/conditions';
+import { setConditions, type ConditionUpdate } from '../registry/conditions';
 import { convergeToManifest } from '../manifests/converge-to-manifest';
 import type { Caller } from '../tenants/caller';
 import type { TenantChange } from '../tenants/tenant-commands';
+import { provisioningConditions, waitingFor } from './owner-conditions';
 import { provisioningSeconds } from './reconcile-metrics';
 import type { ReconcileDeps } from './reconcile-deps';
 
+/** A step's outcome: the change it recorded, or the conditions to show while owners are pending. */
+export type StepOutcome = TenantChange | { readonly waiting: readonly ConditionUpdate[] };
+
 /**
- * `draft → active`: provisions the tenant's read-model storage for its isolation mode, then records
- * `TenantActivated`. Both halves are idempotent, so a crash between them ends, on the next attempt,
- * in the same place: storage provisioned (again, a no-op) and one activation.
+ * `draft → active`: every service that owns per-tenant storage provisions its own when it sees
+ * `TenantCreated`, and reports (ADR 0031); once every owner has, this records `TenantActivated`.
+ * Until then it says which owners are pending. Idempotent: a crash before the activation ends, on
+ * the next attempt, in one activation.
  */
 export async function provisionStep(
   deps: ReconcileDeps,
   tenant: DraftTenant,
   attempt: number,
   caller: Caller,
-): Promise<TenantChange> {
-  const started = performance.now();
-  const { description } = await deps.storage.provision(tenant.id, tenant.isolation);
-  const seconds = (performance.now() - started) / 1000;
-  provisioningSeconds.observe({ isolation: tenant.isolation }, seconds);
+): Promise<StepOutcome> {
+  const progress = await deps.storage.provisioned(tenant.id);
+  const owners = provisioningConditions(progress);
+  if (progress.pending.length > 0)
+    return { waiting: [...owners, waitingFor('Provisioned', progress, attempt)] };
+  const description = progress.reported.map((report) => `${report.owner}: ${report.provisioned}`).join('; ');
+  const record = await deps.db.tenants.find(tenant.id);
+  const seconds = record ? (deps.now().getTime() - Date.parse(record.createdAt)) / 1000 : 0;
+  provisioningSeconds.observe({ isolation: tenant.isolation }, Math.max(seconds, 0));
   deps.logger.info(
-    { tenantId: tenant.id, isolation: tenant.isolation, attempt, ms: Math.round(seconds * 1000) },
-    `tenant storage provisioned: ${description}`,
+    { tenantId: tenant.id, isolation: tenant.isolation, attempt, owners: progress.reported.length },
+    `tenant storage provisioned by every owner: ${description}`,
   );
   const change = await deps.commands.execute(
     { type: 'ActivateTenant', data: { tenantId: tenant.id } },
     caller,
     {
       conditions: (conditions, now) =>
-        setCondition(
+        setConditions(
           conditions,
-          {
-            type: 'Provisioned',
-            status: 'True',
-            reason: 'StorageReady',
-            message: `${description} provisioned in ${Math.round(seconds * 1000)} ms`,
-            attempts: attempt,
-          },
+          [
+            ...owners,
+            {
+              type: 'Provisioned',
+              status: 'True',
+              reason: 'StorageReady',
+              message: description === '' ? 'no storage owner to wait for' : description,
+              attempts: attempt,
+            },
+          ],
           now,
         ),
       within: (tx) => deps.db.tenants.resetRetry(tx, tenant.id),

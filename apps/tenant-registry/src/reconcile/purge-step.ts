@@ -3,7 +3,9 @@ import { ceTypeOf, messageDefinition } from '@platform/contracts';
 import type { ArchivedTenant } from '@platform/tenants-domain';
 import type { PurgeReport } from '../registry/tenant-record';
 import type { Caller } from '../tenants/caller';
-import type { TenantChange } from '../tenants/tenant-commands';
+import { setConditions } from '../registry/conditions';
+import { purgeConditions, waitingFor } from './owner-conditions';
+import type { StepOutcome } from './provision-step';
 import { addToReport, summaryOf } from './purge-report';
 import type { ReconcileDeps } from './reconcile-deps';
 
@@ -11,10 +13,12 @@ import type { ReconcileDeps } from './reconcile-deps';
 const TENANT_DELETED = ceTypeOf(messageDefinition('tenants', 'TenantDeleted'));
 
 /**
- * `archived → deleted`: purges what the tenant owns, step by step, saving after each step what it
- * removed (a retried step adds what was left), then records `TenantDeleted` with the summary:
+ * `archived → deleted`: asks every service that owns per-tenant storage to purge its own (read
+ * models, parked messages, saga state, outbox and timers: ADR 0031) and waits until each reported
+ * it purged, then purges what the registry itself holds, step by step, saving after each step what
+ * it removed (a retried step adds what was left), then records `TenantDeleted` with the summary:
  * 1. its events (its own streams; its lifecycle stream belongs to the platform and stays),
- * 2. its read models (schema, database, or rows),
+ * 2. (the owners' reports: objects they removed)
  * 3. its webhook deliveries and dead letters, and its subscriptions, except those that want its
  *    last webhook (`TenantDeleted`): they are disabled, get that one delivery (enqueued with
  *    `TenantDeleted` itself, in its transaction), and go when it is done (the dispatcher),
@@ -29,7 +33,8 @@ export async function purgeStep(
   tenant: ArchivedTenant,
   startReport: PurgeReport,
   caller: Caller,
-): Promise<TenantChange> {
+  attempt: number,
+): Promise<StepOutcome> {
   const { db } = deps;
   const id = tenant.id;
   let report = startReport;
@@ -38,11 +43,23 @@ export async function purgeStep(
     await db.tenants.savePurgeReport(id, report);
   };
 
+  if (report.ownersAsked !== true) {
+    await deps.storage.requestPurge(id, tenant.isolation, caller);
+    await save({ ownersAsked: true });
+  }
+  const owners = await deps.storage.purged(id);
+  if (owners.pending.length > 0) {
+    return { waiting: [...purgeConditions(owners), waitingFor('Deleting', owners, attempt)] };
+  }
+  if (report.storage === undefined) {
+    await save({
+      readModels: owners.reported.reduce((sum, owner) => sum + (owner.purgedObjects ?? 0), 0),
+      storage: owners.reported.map((owner) => `${owner.owner}: ${owner.purged}`).join('; ') || 'no owner',
+    });
+  }
+
   const events = await db.store.purgeTenant(id);
   await save({ events: events.events, streams: events.streams });
-
-  const storage = await deps.storage.deprovision(id, tenant.isolation);
-  await save({ readModels: storage.objects, storage: storage.removed });
 
   const deadLetters = (await db.queue.listDeadLetters(id, { limit: 1000 })).length;
   const webhooks = await db.queue.retireTenant(id, TENANT_DELETED);
@@ -77,6 +94,7 @@ export async function purgeStep(
     caller,
     {
       auditTenantId: PLATFORM_TENANT_ID,
+      conditions: (conditions, now) => setConditions(conditions, purgeConditions(owners), now),
       within: async (tx, deleted, events) => {
         await db.tenants.completeDeletion(tx, id, deleted.updatedAt);
         // the tenant's last webhook, to the subscriptions kept for it: sent if and only if this commits

@@ -17,7 +17,7 @@ export const reconcileSeconds = histogram(
 
 export const provisioningSeconds = histogram(
   'tenant_provisioning_seconds',
-  "Time to provision a tenant's read-model storage, by isolation mode",
+  "Time from a tenant's creation until every owner reported its storage provisioned, by isolation mode",
   ['isolation'],
   [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
 );

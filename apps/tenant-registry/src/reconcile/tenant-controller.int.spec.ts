@@ -1,39 +1,41 @@
 import { randomUUID } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import pino from 'pino';
 import { PLATFORM_TENANT_ID } from '@platform/audit';
 import { tenantStreamName, Topics, type TenantIsolation } from '@platform/contracts';
 import type { IdempotencyScope, IdempotentRequest } from '@platform/idempotency';
-import { KafkaMessaging } from '@platform/messaging';
+import { fromCurrentContext, KafkaMessaging } from '@platform/messaging';
 import { metricsRegistry } from '@platform/observability';
-import { tenantStorageReady } from '@platform/read-models';
 import type { ApiKeyRecord } from '@platform/tenancy';
 import { deleteTopicsWithPrefix, eventually, testInfra, uniqueSuffix } from '@platform/testing';
 import { WebhookDispatcher } from '@platform/webhooks';
 import { KafkaApiKeyAnnouncer } from '../api-keys/api-key-announcer';
 import { ApiKeys } from '../api-keys/api-keys';
+import type { TenantRegistryConfig } from '../config';
 import { requestTenantDeletion } from '../tenants/tenant-deletion';
 import { createTenant, registryFixture, testCaller, type RegistryFixture } from '../testing/registry-fixture';
 import { WebhookAdmin } from '../webhooks/webhook-admin';
 import type { ReconcileDeps } from './reconcile-deps';
+import { StorageReportsMessageController } from './storage-reports.message-controller';
 import { TenantController, type TenantControllerOptions } from './tenant-controller';
-import { readModelStorage, type TenantStoragePort } from './tenant-storage.port';
+import { ownerReportedStorage, type TenantStoragePort } from './tenant-storage.port';
 
-// The controller against real PostgreSQL (registry stores in throwaway schemas, tenant storage for
-// real: schemas, databases, row-level security) and a real Kafka for the API key announcements.
+// The controller against real PostgreSQL (registry stores in throwaway schemas) and a real Kafka:
+// the storage owners' reports (ADR 0031) and the API key announcements go through it. The owners
+// themselves are other services (their own int specs); here their reports are sent as they send them.
 
 const logger = pino({ level: 'silent' });
-const storage = readModelStorage(testInfra.databaseUrl);
+const OWNERS = ['projection-service', 'saga-service'];
 
 describe('TenantController on PostgreSQL and Kafka', () => {
   let fixture: RegistryFixture;
   let messaging: KafkaMessaging;
+  let reports: StorageReportsMessageController;
   const prefix = `it-registry-${uniqueSuffix()}.`;
-  const provisioned: { id: string; isolation: TenantIsolation }[] = [];
-  const timings: string[] = [];
 
-  const depsWith = (port: TenantStoragePort = storage): ReconcileDeps => ({
+  const ownerStorage = (): TenantStoragePort =>
+    ownerReportedStorage(fixture.db.storageOwners, messaging, OWNERS);
+  const depsWith = (port: TenantStoragePort = ownerStorage()): ReconcileDeps => ({
     db: fixture.db,
     commands: fixture.commands,
     storage: port,
@@ -46,11 +48,38 @@ describe('TenantController on PostgreSQL and Kafka', () => {
     new TenantController(depsWith(port), { intervalMs: 50, ...options });
   const typesOf = async (tenantId: string) =>
     (await fixture.db.store.readStream(PLATFORM_TENANT_ID, tenantStreamName(tenantId))).map((e) => e.type);
+  const conditionOf = async (tenantId: string, type: string) =>
+    (await fixture.db.tenants.find(tenantId))?.conditions.find((c) => c.type === type);
+
+  /** An owner's report on `tenants.storage`, as `TenantStorageOwnership` sends it. */
+  async function report(
+    tenantId: string,
+    owner: string,
+    what: { provisioned: string } | { purged: string; objects: number },
+  ): Promise<void> {
+    const provisioned = 'provisioned' in what;
+    await messaging.publish([
+      fromCurrentContext(
+        {
+          topic: messaging.topic(Topics.tenantsStorage),
+          type: provisioned ? 'tenants.TenantStorageProvisioned' : 'tenants.TenantStoragePurged',
+          subject: tenantId,
+          value: provisioned
+            ? { tenantId, owner, description: what.provisioned }
+            : { tenantId, owner, description: what.purged, objects: what.objects },
+          source: `/${owner}`,
+          dataSchemaVersion: 1,
+        },
+        { tenantId, actor: `service:${owner}`, roles: [], correlationId: 'c', causationId: 'c' },
+      ),
+    ]);
+  }
+  const provisionedBy = (tenantId: string, owners = OWNERS) =>
+    Promise.all(owners.map((owner) => report(tenantId, owner, { provisioned: `storage of ${owner}` })));
 
   async function draft(isolation: TenantIsolation = 'schema'): Promise<string> {
     const created = await createTenant(fixture.commands, { isolation });
     expect(created.ok).toBe(true);
-    provisioned.push({ id: created.tenantId, isolation });
     return created.tenantId;
   }
 
@@ -68,82 +97,136 @@ describe('TenantController on PostgreSQL and Kafka', () => {
     );
     // The registry's own key feed creates it in the service; here nobody else does.
     await messaging.ensureTopics([{ topic: messaging.topic(Topics.tenantsApiKeys), partitions: 3 }]);
+    // The registry's consumer of the owners' reports, with a controller of its own.
+    reports = new StorageReportsMessageController(
+      messaging,
+      { KAFKA_TOPIC_PREFIX: prefix } as TenantRegistryConfig,
+      logger,
+      fixture.db,
+      controllerWith(),
+    );
+    await reports.onModuleInit();
   });
 
   afterAll(async () => {
-    // Provisioning times measured here (the closing note quotes them).
-    process.stdout.write(`provisioning, draft to active:\n${timings.join('\n')}\n`);
-    for (const { id, isolation } of provisioned)
-      await storage.deprovision(id, isolation).catch(() => undefined);
     await messaging.close();
     await deleteTopicsWithPrefix(prefix);
     await fixture.close();
   });
 
-  it.each<TenantIsolation>(['shared', 'schema', 'dedicated'])(
-    'provisions a %s tenant and activates it',
-    async (isolation) => {
-      const tenantId = await draft(isolation);
-      const controller = controllerWith();
-      const started = performance.now();
+  it('activates a draft only once every storage owner reported its storage provisioned', async () => {
+    const tenantId = await draft('dedicated');
+    const controller = controllerWith();
 
-      await controller.reconcileOnce();
+    // Nobody reported yet: it waits, and shows whom for (not a failure: no backoff is counted).
+    expect(await controller.reconcileTenant(tenantId)).toBe('waiting');
+    expect(await conditionOf(tenantId, 'Provisioned')).toMatchObject({
+      status: 'Unknown',
+      reason: 'WaitingForOwners',
+      message: 'waiting for projection-service, saga-service',
+    });
+    expect(await conditionOf(tenantId, 'Storage/saga-service')).toMatchObject({
+      status: 'Unknown',
+      reason: 'Pending',
+    });
+    expect((await fixture.db.tenants.reconcileState(tenantId))?.reconcileAttempts).toBe(0);
 
-      const ms = Math.round(performance.now() - started);
-      timings.push(`  ${isolation}: ${ms} ms`);
-      expect(await fixture.db.tenants.find(tenantId)).toMatchObject({
-        status: 'active',
-        version: 2,
-        conditions: expect.arrayContaining([
-          expect.objectContaining({
-            type: 'Provisioned',
-            status: 'True',
-            reason: 'StorageReady',
-            attempts: 1,
-          }),
-          expect.objectContaining({ type: 'Ready', status: 'True', reason: 'Active' }),
-        ]),
-      });
-      expect(await typesOf(tenantId)).toEqual(['TenantCreated', 'TenantActivated']);
-      expect(await tenantStorageReady(testInfra.databaseUrl, tenantId, isolation)).toBe(true);
-      const [, activated] = await fixture.db.store.readStream(PLATFORM_TENANT_ID, tenantStreamName(tenantId));
-      expect(activated?.metadata.actor).toBe('service:tenant-controller');
-      expect((await fixture.db.audit.list(tenantId, { limit: 10 })).map((r) => r.action)).toEqual([
-        'tenant.create',
-        'tenant.activate',
-      ]);
+    // One owner reports (twice: a redelivery changes nothing): still a draft, the other one pending.
+    await report(tenantId, 'projection-service', { provisioned: 'read models in schema x' });
+    await report(tenantId, 'projection-service', { provisioned: 'read models in schema x' });
+    await eventually(async () =>
+      expect(await conditionOf(tenantId, 'Storage/projection-service')).toMatchObject({
+        status: 'True',
+        message: 'read models in schema x',
+      }),
+    );
+    expect(await conditionOf(tenantId, 'Provisioned')).toMatchObject({
+      message: 'waiting for saga-service (done: projection-service)',
+    });
+    expect((await fixture.db.tenants.find(tenantId))?.status).toBe('draft');
 
-      // Running again changes nothing.
-      await controller.reconcileOnce();
-      expect(await controller.reconcileTenant(tenantId)).toBe('nothing-to-do');
-      expect(await typesOf(tenantId)).toEqual(['TenantCreated', 'TenantActivated']);
-      const metrics = await metricsRegistry.getSingleMetricAsString('tenant_provisioning_seconds');
-      expect(metrics).toContain(`isolation="${isolation}"`);
-    },
-  );
+    // The last one reports: the consumer has the controller look at once, and the tenant is active.
+    await report(tenantId, 'saga-service', { provisioned: 'rows of schema saga' });
+    await eventually(async () => expect((await fixture.db.tenants.find(tenantId))?.status).toBe('active'));
+    expect(await fixture.db.tenants.find(tenantId)).toMatchObject({
+      version: 2,
+      conditions: expect.arrayContaining([
+        expect.objectContaining({ type: 'Provisioned', status: 'True', reason: 'StorageReady' }),
+        expect.objectContaining({ type: 'Ready', status: 'True', reason: 'Active' }),
+        expect.objectContaining({ type: 'Storage/saga-service', status: 'True' }),
+      ]),
+    });
+    expect(await typesOf(tenantId)).toEqual(['TenantCreated', 'TenantActivated']);
+    const [, activated] = await fixture.db.store.readStream(PLATFORM_TENANT_ID, tenantStreamName(tenantId));
+    expect(activated?.metadata.actor).toBe('service:tenant-controller');
+    expect((await fixture.db.audit.list(tenantId, { limit: 10 })).map((r) => r.action)).toEqual([
+      'tenant.create',
+      'tenant.activate',
+    ]);
 
-  it('ends active after a crash between provisioning and activation, with one activation', async () => {
+    // Running again, or a report redelivered, changes nothing.
+    await report(tenantId, 'saga-service', { provisioned: 'rows of schema saga' });
+    await controller.reconcileOnce();
+    expect(await controller.reconcileTenant(tenantId)).toBe('nothing-to-do');
+    expect(await typesOf(tenantId)).toEqual(['TenantCreated', 'TenantActivated']);
+    const metrics = await metricsRegistry.getSingleMetricAsString('tenant_provisioning_seconds');
+    expect(metrics).toContain('isolation="dedicated"');
+  });
+
+  it('refuses a report about another tenant than its ce_tenantid', async () => {
+    const tenantId = await draft();
+    const other = randomUUID();
+    await expect(
+      reports.handle({
+        topic: 't',
+        partition: 0,
+        offset: '0',
+        key: tenantId,
+        value: { tenantId: other, owner: 'saga-service', description: 'x' },
+        attributes: {
+          id: randomUUID(),
+          type: 'tenants.TenantStorageProvisioned',
+          source: '/saga-service',
+          time: new Date().toISOString(),
+          subject: tenantId,
+          tenantId,
+          correlationId: 'c',
+          causationId: 'c',
+          dataSchemaVersion: 1,
+        },
+      }),
+    ).rejects.toThrow(/another|under ce_tenantid/);
+    expect(await fixture.db.storageOwners.reports(tenantId)).toEqual([]);
+    expect(await fixture.db.storageOwners.reports(other)).toEqual([]);
+  });
+
+  it('ends active after a crash between the reports and the activation, with one activation', async () => {
     const tenantId = await draft('schema');
-    // First attempt: the storage is provisioned, then the process "dies" before recording it.
+    await Promise.all(
+      OWNERS.map((owner) =>
+        fixture.db.storageOwners.recordProvisioned(tenantId, owner, 'x', new Date().toISOString()),
+      ),
+    );
+    // First attempt: the reports are read, then the process "dies" before recording the activation.
+    const real = ownerStorage();
     const crashing: TenantStoragePort = {
-      provision: async (id, isolation) => {
-        await storage.provision(id, isolation);
-        throw new Error('crashed after provisioning');
+      ...real,
+      provisioned: async (id) => {
+        await real.provisioned(id);
+        throw new Error('crashed after reading the reports');
       },
-      deprovision: (id, isolation) => storage.deprovision(id, isolation),
     };
 
     const slowRetries = { retry: { baseMs: 60_000, capMs: 60_000 }, random: () => 0.5 };
     expect(await controllerWith(crashing, slowRetries).reconcileTenant(tenantId)).toBe('failed');
 
-    expect(await tenantStorageReady(testInfra.databaseUrl, tenantId, 'schema')).toBe(true);
     expect(await typesOf(tenantId)).toEqual(['TenantCreated']);
     const failed = await fixture.db.tenants.find(tenantId);
     expect(failed?.status).toBe('draft');
     expect(failed?.conditions.find((c) => c.type === 'Provisioned')).toMatchObject({
       status: 'False',
       reason: 'ProvisioningFailed',
-      message: expect.stringContaining('crashed after provisioning'),
+      message: expect.stringContaining('crashed after reading the reports'),
       attempts: 1,
     });
     // The failure is retried later (backoff), not by the next pass at once.
@@ -167,23 +250,17 @@ describe('TenantController on PostgreSQL and Kafka', () => {
 
   it('lets only one of several controllers work on a tenant', async () => {
     const tenantIds = await Promise.all([draft('shared'), draft('schema'), draft('shared'), draft('schema')]);
-    // The real storage, counting who provisions what.
-    const calls = new Map<string, number>();
-    const counting: TenantStoragePort = {
-      provision: (id, isolation) => {
-        calls.set(id, (calls.get(id) ?? 0) + 1);
-        return storage.provision(id, isolation);
-      },
-      deprovision: (id, isolation) => storage.deprovision(id, isolation),
-    };
-    const controllers = [controllerWith(counting), controllerWith(counting), controllerWith(counting)];
+    for (const tenantId of tenantIds) {
+      for (const owner of OWNERS)
+        await fixture.db.storageOwners.recordProvisioned(tenantId, owner, 'x', new Date().toISOString());
+    }
+    const controllers = [controllerWith(), controllerWith(), controllerWith()];
 
     await Promise.all(controllers.map((controller) => controller.reconcileOnce()));
     await Promise.all(controllers.map((controller) => controller.reconcileOnce()));
 
     for (const tenantId of tenantIds) {
       expect(await typesOf(tenantId)).toEqual(['TenantCreated', 'TenantActivated']);
-      expect(calls.get(tenantId)).toBe(1);
     }
   });
 
@@ -193,6 +270,7 @@ describe('TenantController on PostgreSQL and Kafka', () => {
     try {
       const tenantId = await draft('shared');
       controller.kick();
+      await provisionedBy(tenantId);
       await eventually(async () => expect((await fixture.db.tenants.find(tenantId))?.status).toBe('active'), {
         what: 'tenant active',
       });
@@ -223,10 +301,30 @@ describe('TenantController on PostgreSQL and Kafka', () => {
       return received;
     }
 
-    it('purges its events, storage, webhooks, keys and audit chain, and records what it purged', async () => {
+    /** What is sent on `tenants.storage`: each message's value and headers. */
+    async function storageMessages(): Promise<{ value: unknown; headers: Record<string, string> }[]> {
+      const received: { value: unknown; headers: Record<string, string> }[] = [];
+      const consumer = raw.consumer({ groupId: `it-reader-${uniqueSuffix()}`, maxWaitTimeInMs: 100 });
+      consumers.push(consumer);
+      await consumer.connect();
+      await consumer.subscribe({ topic: messaging.topic(Topics.tenantsStorage), fromBeginning: true });
+      await consumer.run({
+        eachMessage: async ({ message }) =>
+          void received.push({
+            value: JSON.parse(String(message.value)) as unknown,
+            headers: Object.fromEntries(
+              Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)]),
+            ),
+          }),
+      });
+      return received;
+    }
+
+    it('asks every owner to purge, waits for them, then purges its events, webhooks, keys and audit chain', async () => {
       const tenantId = await draft('schema');
       const controller = controllerWith();
-      await controller.reconcileTenant(tenantId);
+      await provisionedBy(tenantId);
+      await eventually(async () => expect((await fixture.db.tenants.find(tenantId))?.status).toBe('active'));
       const tenant = await fixture.db.tenants.find(tenantId);
       if (!tenant) throw new Error('no tenant');
 
@@ -320,7 +418,48 @@ describe('TenantController on PostgreSQL and Kafka', () => {
         'tenant.archive',
         'tenant.request-deletion',
       ]);
-      expect(await controller.reconcileTenant(tenantId)).toBe('done');
+      const sent = await storageMessages();
+      expect(await controller.reconcileTenant(tenantId)).toBe('waiting');
+
+      // Every owner is asked once, in the deletion's conversation; the registry waits, purging nothing yet.
+      await eventually(() =>
+        expect(sent.filter((m) => m.headers['ce_type'] === 'tenants.TenantStoragePurgeRequested')).toEqual([
+          {
+            value: { tenantId, isolation: 'schema' },
+            headers: expect.objectContaining({
+              ce_tenantid: tenantId,
+              ce_subject: tenantId,
+              ce_correlationid: requestedBy.correlationId,
+              ce_specversion: '1.0',
+            }),
+          },
+        ]),
+      );
+      expect(await conditionOf(tenantId, 'Deleting')).toMatchObject({
+        status: 'Unknown',
+        reason: 'WaitingForOwners',
+        message: 'waiting for projection-service, saga-service',
+      });
+      expect(await conditionOf(tenantId, 'Storage/projection-service')).toMatchObject({
+        reason: 'PurgePending',
+      });
+      expect(await fixture.db.store.readStream(tenantId, 'order-1')).toHaveLength(3);
+      expect(await controller.reconcileTenant(tenantId)).toBe('waiting');
+
+      // The owners report (one of them twice: a redelivery counts once); the last report finishes it.
+      await report(tenantId, 'projection-service', { purged: 'read models: schema x; 2 parked', objects: 3 });
+      await report(tenantId, 'projection-service', { purged: 'read models: schema x; 2 parked', objects: 3 });
+      await eventually(async () =>
+        expect(await conditionOf(tenantId, 'Deleting')).toMatchObject({
+          message: 'waiting for saga-service (done: projection-service)',
+        }),
+      );
+      expect((await fixture.db.tenants.find(tenantId))?.status).toBe('archived');
+      await report(tenantId, 'saga-service', { purged: 'rows of schema saga: 4', objects: 4 });
+      await eventually(async () => expect((await fixture.db.tenants.find(tenantId))?.status).toBe('deleted'));
+      expect(sent.filter((m) => m.headers['ce_type'] === 'tenants.TenantStoragePurgeRequested')).toHaveLength(
+        1,
+      );
 
       // Recorded: the lifecycle stream (the platform's) ends with TenantDeleted and what was purged.
       const lifecycle = await fixture.db.store.readStream(PLATFORM_TENANT_ID, tenantStreamName(tenantId));
@@ -333,7 +472,7 @@ describe('TenantController on PostgreSQL and Kafka', () => {
       expect(lifecycle.at(-1)).toMatchObject({
         data: {
           status: 'deleted',
-          purged: { events: 3, readModels: 1, checkpoints: 0, deadLetters: 1, idempotencyRecords: 1 },
+          purged: { events: 3, readModels: 7, checkpoints: 0, deadLetters: 1, idempotencyRecords: 1 },
         },
         metadata: { actor: 'service:tenant-controller', correlationId: requestedBy.correlationId },
       });
@@ -341,12 +480,16 @@ describe('TenantController on PostgreSQL and Kafka', () => {
         status: 'deleted',
         conditions: expect.arrayContaining([
           expect.objectContaining({ type: 'Deleting', status: 'True', reason: 'Purged' }),
+          expect.objectContaining({
+            type: 'Storage/saga-service',
+            reason: 'Purged',
+            message: 'rows of schema saga: 4',
+          }),
         ]),
       });
 
-      // Purged: its events, its storage, its webhooks, its keys (revoked, and announced), its audit chain.
+      // Purged: its events, its webhooks, its keys (revoked, and announced), its audit chain.
       expect(await fixture.db.store.readStream(tenantId, 'order-1')).toEqual([]);
-      expect(await tenantStorageReady(testInfra.databaseUrl, tenantId, 'schema')).toBe(false);
       // ... but its webhook (all events) still owes it its last one, TenantDeleted, enqueued with it
       const [retiring] = await fixture.db.subscriptions.list(tenantId, { includeDisabled: true });
       expect(retiring).toMatchObject({ id: hook.ok ? hook.value.id : '', disabledAt: expect.any(Date) });
@@ -388,7 +531,7 @@ describe('TenantController on PostgreSQL and Kafka', () => {
         purged: {
           events: 3,
           streams: 1,
-          readModels: 1,
+          readModels: 7,
           deadLetters: 1,
           webhookSubscriptions: 1,
           apiKeysRevoked: 1,

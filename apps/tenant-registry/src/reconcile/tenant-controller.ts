@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Pool } from 'pg';
-import { setConditions } from '../registry/conditions';
+import { setConditions, type ConditionUpdate } from '../registry/conditions';
 import { attemptFailed, attemptStarted, phaseOf } from './attempt-conditions';
 import type { ReconcileState } from '../registry/tenant-record';
 import { CONTROLLER_ACTOR, type Caller } from '../tenants/caller';
@@ -25,14 +25,22 @@ export interface TenantControllerOptions {
   readonly lockPool?: Pool;
   readonly retry?: RetryPolicy;
   readonly random?: () => number;
+  /**
+   * While storage owners are pending, how long until the controller looks again by itself (an
+   * owner's report makes it look at once); ms, default 5 s.
+   */
+  readonly ownerCheckMs?: number;
 }
 
-export type ReconcileResult = 'done' | 'nothing-to-do' | 'busy' | 'failed';
+/** `waiting`: the step waits for storage owners to report (ADR 0031). */
+export type ReconcileResult = 'done' | 'waiting' | 'nothing-to-do' | 'busy' | 'failed';
 
 /**
  * The control plane's reconcile loop (a controller in the Kubernetes sense, not an HTTP one). It
  * drives each tenant toward what its record asks for: a draft is provisioned and activated; an
- * archived tenant whose deletion was requested is purged and recorded as deleted. It runs every
+ * archived tenant whose deletion was requested is purged and recorded as deleted. Each service that
+ * owns per-tenant storage provisions and purges its own and reports; the controller waits for
+ * every owner's report and shows who is pending in `conditions` (ADR 0031). It runs every
  * `intervalMs` and right after each change ({@link kick}); it is idempotent (running twice, or
  * after a crash half-way, ends in the same place), and several registry instances may run it:
  * a per-tenant advisory lock keeps them off the same tenant. A failed attempt is retried with
@@ -111,8 +119,16 @@ export class TenantController {
         phase === 'provision' && loaded.state.status === 'draft'
           ? await provisionStep(this.deps, loaded.state, attempt, caller)
           : loaded.state.status === 'archived'
-            ? await purgeStep(this.deps, loaded.state, bookkeeping.purgeReport, caller)
+            ? await purgeStep(this.deps, loaded.state, bookkeeping.purgeReport, caller, attempt)
             : undefined;
+      if (change !== undefined && 'waiting' in change) {
+        await this.scheduleCheck(tenantId, change.waiting);
+        this.deps.logger.info(
+          { tenantId, phase, attempt },
+          `tenant controller: ${phase} waits for storage owners`,
+        );
+        return 'waiting';
+      }
       if (change === undefined) {
         // Deleted already (a crash after the deletion was recorded): finish the bookkeeping.
         await this.deps.db.tenants.completeDeletion(
@@ -172,6 +188,17 @@ export class TenantController {
     await this.deps.db.tenants.setConditions(
       tenantId,
       setConditions(current, [attemptStarted(phase, attempt)], now),
+    );
+  }
+
+  /** Shows who is pending and looks again later (an owner's report makes it look sooner). */
+  private async scheduleCheck(tenantId: string, updates: readonly ConditionUpdate[]): Promise<void> {
+    const now = this.deps.now();
+    const current = (await this.deps.db.tenants.find(tenantId))?.conditions ?? [];
+    await this.deps.db.tenants.scheduleCheck(
+      tenantId,
+      new Date(now.getTime() + (this.options.ownerCheckMs ?? 5_000)),
+      setConditions(current, updates, now.toISOString()),
     );
   }
 

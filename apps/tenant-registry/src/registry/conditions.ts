@@ -1,6 +1,7 @@
 /**
  * One aspect of a tenant's progress, in the Kubernetes style: `Provisioned`, `Ready`, `Deleting`,
- * `StorageWithinQuota`.
+ * `StorageWithinQuota`, and one `Storage/<owner>` per service that owns per-tenant storage (what
+ * that owner reported: `Provisioned`, `Purged`, or still pending; ADR 0031).
  * `lastTransitionTime` moves only when `status` changes; `attempts` counts the controller's tries.
  */
 export interface Condition {
@@ -12,7 +13,7 @@ export interface Condition {
   readonly attempts?: number;
 }
 
-export type ConditionType = 'Provisioned' | 'Ready' | 'Deleting' | 'StorageWithinQuota';
+export type ConditionType = 'Provisioned' | 'Ready' | 'Deleting' | 'StorageWithinQuota' | `Storage/${string}`;
 
 export type ConditionUpdate = Omit<Condition, 'lastTransitionTime'>;
 

@@ -11,6 +11,7 @@ import {
   type WebhookLogger,
 } from '@platform/webhooks';
 import { ApiKeyRows } from './api-key-rows';
+import { StorageOwnerRows } from './storage-owner-rows';
 import {
   DEFAULT_REGISTRY_SCHEMA,
   assertRegistrySchema,
@@ -43,6 +44,8 @@ export class RegistryDatabase {
   readonly tenants: TenantRows;
   readonly slugs: SlugReservations;
   readonly apiKeys: ApiKeyRows;
+  /** What the services that own per-tenant storage reported (ADR 0031). */
+  readonly storageOwners: StorageOwnerRows;
   readonly subscriptions: WebhookSubscriptions;
   readonly queue: WebhookQueue;
   /** The command service's usage counters: the registry purges a deleted tenant's. */
@@ -75,6 +78,7 @@ export class RegistryDatabase {
     this.tenants = new TenantRows(pool, s);
     this.slugs = new SlugReservations(pool, s);
     this.apiKeys = new ApiKeyRows(pool, s);
+    this.storageOwners = new StorageOwnerRows(pool, s);
     const webhooks = { pool, ...(schemas.webhooks && { schema: schemas.webhooks }) };
     this.subscriptions = new WebhookSubscriptions({ ...webhooks, egress });
     this.queue = new WebhookQueue({ ...webhooks, ...(logger && { logger }) });

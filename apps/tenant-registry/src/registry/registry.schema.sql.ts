@@ -7,6 +7,9 @@
 //   `tenant-<id>`, written in the transaction that appends their events; plus the controller's
 //   bookkeeping (deletion requested, purge progress, retry schedule).
 // - `api_keys`: per-tenant API keys, the secret's SHA-256 only.
+// - `storage_owners`: what each service that owns per-tenant storage reported for a tenant on
+//   `tenants.storage` (provisioned, purged; ADR 0031). The controller activates a draft once every
+//   owner reported it provisioned, and records a deletion once every owner reported it purged.
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,47}$/;
 
@@ -73,6 +76,17 @@ create table if not exists ${s}.api_keys (
 );
 
 create index if not exists api_keys_tenant_idx on ${s}.api_keys (tenant_id, created_at);
+
+create table if not exists ${s}.storage_owners (
+  tenant_id      uuid        not null,
+  owner          text        not null,
+  provisioned_at timestamptz,
+  provisioned    text,
+  purged_at      timestamptz,
+  purged         text,
+  purged_objects int,
+  primary key (tenant_id, owner)
+);
 `;
 }
 

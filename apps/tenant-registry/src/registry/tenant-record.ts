@@ -36,9 +36,12 @@ export interface ReconcileState {
 export interface PurgeReport {
   readonly events?: number;
   readonly streams?: number;
-  /** Read-model objects (schema, database) or rows removed. */
+  /** Objects the storage owners removed (schemas, databases, rows), as they reported them. */
   readonly readModels?: number;
+  /** What each owner reported it removed. */
   readonly storage?: string;
+  /** Set once the owners were asked to purge (on `tenants.storage`). */
+  readonly ownersAsked?: boolean;
   readonly webhookSubscriptions?: number;
   readonly webhookDeliveries?: number;
   readonly deadLetters?: number;

@@ -178,6 +178,14 @@ export class TenantRows {
     );
   }
 
+  /** Records that the controller waits (not a failure): its conditions, and when to look again. */
+  async scheduleCheck(tenantId: string, next: Date, conditions: readonly Condition[]): Promise<void> {
+    await this.pool.query(
+      `update ${this.s}.tenants set next_reconcile_at = $2, conditions = $3 where id = $1`,
+      [tenantId, next, JSON.stringify(conditions)],
+    );
+  }
+
   async resetRetry(q: Queryable, tenantId: string): Promise<void> {
     await q.query(
       `update ${this.s}.tenants set reconcile_attempts = 0, next_reconcile_at = null where id = $1`,
