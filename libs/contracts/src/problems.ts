@@ -16,6 +16,7 @@ export const ProblemTypes = {
   conflict: { slug: 'conflict', status: 409, title: 'The request conflicts with the current state' },
   versionMismatch: { slug: 'version-mismatch', status: 412, title: 'Version does not match' },
   payloadTooLarge: { slug: 'payload-too-large', status: 413, title: 'Request body too large' },
+  uriTooLong: { slug: 'uri-too-long', status: 414, title: 'Request target too long' },
   unsupportedMediaType: { slug: 'unsupported-media-type', status: 415, title: 'Unsupported media type' },
   unprocessable: {
     slug: 'idempotency-key-reused',
@@ -24,6 +25,7 @@ export const ProblemTypes = {
   },
   rateLimited: { slug: 'rate-limited', status: 429, title: 'Too many requests' },
   quotaExceeded: { slug: 'quota-exceeded', status: 429, title: "The plan's quota is used up" },
+  headersTooLarge: { slug: 'headers-too-large', status: 431, title: 'Request headers too large' },
   internal: { slug: 'internal', status: 500, title: 'Internal error' },
   unavailable: { slug: 'service-unavailable', status: 503, title: 'A dependency is unavailable' },
   timeout: { slug: 'timeout', status: 504, title: 'Timed out waiting for an answer' },

@@ -1,6 +1,8 @@
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ProblemError } from '@platform/contracts';
 import {
   createLogger,
   currentTraceId,
@@ -12,6 +14,7 @@ import {
 import { ConfigError } from './config/config';
 import { Readiness } from './health/readiness';
 import { buildManagementServer } from './http/management-server';
+import { hardenRequestParsing, hostileInputOptions } from './http/hostile-input';
 import { ProblemFilter } from './http/problem.filter';
 import { PinoNestLogger } from './http/pino-nest-logger';
 import { installProcessSafetyNet } from './process-safety-net';
@@ -75,19 +78,27 @@ export async function runService(definition: ServiceDefinition): Promise<NestFas
     logger: false,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    ...hostileInputOptions(logger),
   });
   const app = await NestFactory.create<NestFastifyApplication>(setup.module as never, adapter, {
     logger: new PinoNestLogger(logger),
     abortOnError: false,
+    // JSON only, parsed strictly (hardenRequestParsing); Nest's own parsers would accept forms too
+    bodyParser: false,
   });
-  app.useGlobalFilters(new ProblemFilter());
+  app.useGlobalFilters(new ProblemFilter(logger));
 
   const fastify = app.getHttpAdapter().getInstance();
   fastify.decorateRequest('identity', undefined);
   // JSON only (contract: anything else is 415); fastify would otherwise accept text/plain.
   fastify.removeContentTypeParser('text/plain');
+  hardenRequestParsing(fastify);
   // YAML is accepted as text where a manifest is (contract section 3); JSON routes refuse it (415).
-  fastify.addContentTypeParser(YAML_TYPES, { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  fastify.addContentTypeParser(YAML_TYPES, { parseAs: 'buffer' }, (_request, body, done) =>
+    isUtf8(body as Buffer)
+      ? done(null, (body as Buffer).toString('utf8'))
+      : done(new ProblemError('validation', 'the body is not valid UTF-8'), undefined),
+  );
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-trace-id', currentTraceId() ?? request.id);
     done();

@@ -31,6 +31,16 @@ export interface UpstreamOptions {
   readonly connections: number;
 }
 
+/**
+ * The body as the client sent it: the JSON text the parser kept (`rawBody`), or YAML as text. A
+ * re-serialisation would change what the upstream validates (`1e400` would become `null`).
+ */
+function bodyOf(request: FastifyRequest): string {
+  const { rawBody } = request as { rawBody?: unknown };
+  if (typeof rawBody === 'string') return rawBody;
+  return typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
+}
+
 /** A keep-alive connection pool to an internal HTTP service (query service, tenant registry). */
 export class Upstream {
   private readonly pool: Pool;
@@ -73,11 +83,7 @@ export class Upstream {
         method: request.method,
         path,
         headers,
-        body: hasBody
-          ? typeof request.body === 'string'
-            ? request.body
-            : JSON.stringify(request.body)
-          : null,
+        body: hasBody ? bodyOf(request) : null,
         headersTimeout: 10_000,
         bodyTimeout: 10_000,
       });

@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { z } from 'zod';
 import { parseOrThrow, suspendTenantBodySchema, type TenantCommand } from '@platform/contracts';
 import { Access, type IdentifiedRequest } from '@platform/tenancy';
 import { refusalError } from '@platform/command-handling';
@@ -8,6 +9,9 @@ import { TenantCommands } from '../tenants/tenant-commands';
 import { PathTenants } from './path-tenants';
 import { callerOf } from './request-caller';
 import { ifMatchOf, withETag } from './tenant-preconditions';
+
+/** Resume and archive take no fields; a body, if sent, is an empty object. */
+const emptyBody = z.strictObject({});
 
 export const DEFAULT_SUSPEND_REASON = 'suspended by a platform admin';
 
@@ -45,9 +49,11 @@ export class TenantLifecycleHttpController {
   @Access({ scope: 'platform', role: 'platform-admin' })
   async resume(
     @Param('id') id: string,
+    @Body() body: unknown,
     @Req() request: IdentifiedRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TenantRecord> {
+    parseOrThrow(emptyBody, body ?? {}, 'the resumption');
     return this.transition(id, request, reply, (tenantId) => ({ type: 'ResumeTenant', data: { tenantId } }));
   }
 
@@ -57,9 +63,11 @@ export class TenantLifecycleHttpController {
   @Access({ scope: 'platform', role: 'platform-admin' })
   async archive(
     @Param('id') id: string,
+    @Body() body: unknown,
     @Req() request: IdentifiedRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TenantRecord> {
+    parseOrThrow(emptyBody, body ?? {}, 'the archival');
     return this.transition(id, request, reply, (tenantId) => ({ type: 'ArchiveTenant', data: { tenantId } }));
   }
 

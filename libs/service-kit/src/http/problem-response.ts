@@ -35,6 +35,8 @@ const fastifyCodes: Record<string, ProblemKind> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'validation',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'validation',
   FST_ERR_CTP_INVALID_JSON_BODY: 'validation',
+  FST_ERR_BAD_URL: 'validation',
+  FST_ERR_MAX_PARAM_LENGTH: 'uriTooLong',
 };
 
 const statusKinds: Record<number, ProblemKind> = {
@@ -45,9 +47,11 @@ const statusKinds: Record<number, ProblemKind> = {
   409: 'conflict',
   412: 'versionMismatch',
   413: 'payloadTooLarge',
+  414: 'uriTooLong',
   415: 'unsupportedMediaType',
   422: 'unprocessable',
   429: 'rateLimited',
+  431: 'headersTooLarge',
   503: 'unavailable',
   504: 'timeout',
 };
