@@ -49,6 +49,21 @@ describe('CloudEvents Kafka header codec', () => {
     expect(!result.ok && result.problems).toContainEqual({ header: 'ce_tenantid', message: 'not a UUID' });
   });
 
+  it('rejects an attribute repeated with two values (which tenant would it be?), not one repeated alike', () => {
+    const headers = encodeCloudEventHeaders(attributes);
+    const other = '11111111-2222-4333-8444-555555555555';
+    const twice = decodeCloudEventHeaders({
+      ...headers,
+      ce_tenantid: [Buffer.from(attributes.tenantId), Buffer.from(other)],
+    });
+    expect(!twice.ok && twice.problems).toContainEqual({
+      header: 'ce_tenantid',
+      message: 'repeated with different values',
+    });
+    const alike = decodeCloudEventHeaders({ ...headers, ce_type: [attributes.type, attributes.type] });
+    expect(alike.ok).toBe(true);
+  });
+
   it('leaves optional attributes out when absent', () => {
     const { sequence: _s, position: _p, actor: _a, traceparent: _t, ...minimal } = attributes;
     const headers = encodeCloudEventHeaders(minimal);

@@ -106,6 +106,12 @@ export function decodeCloudEventHeaders(headers: RawHeaders): DecodeResult {
     return value === undefined || value === '' ? undefined : value;
   };
 
+  // a repeated attribute with two values is ambiguous (which tenant?): refused, never guessed
+  for (const [name, value] of Object.entries(headers)) {
+    if (!name.startsWith('ce_') || !Array.isArray(value)) continue;
+    const values = new Set(value.map((v) => (typeof v === 'string' ? v : decoder.decode(v))));
+    if (values.size > 1) problems.push({ header: name, message: 'repeated with different values' });
+  }
   const specVersion = required('ce_specversion');
   if (specVersion !== '' && specVersion !== '1.0') {
     problems.push({ header: 'ce_specversion', message: `unsupported version ${specVersion}` });

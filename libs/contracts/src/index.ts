@@ -23,3 +23,4 @@ export * from './validation';
 export * from './preconditions';
 export * from './routes';
 export * from './decider';
+export * from './strict-json';

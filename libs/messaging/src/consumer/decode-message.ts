@@ -1,6 +1,6 @@
 import { context as otelContext, propagation, type Context } from '@opentelemetry/api';
 import type { KafkaMessage } from 'kafkajs';
-import { decodeCloudEventHeaders, headerText, type RawHeaders } from '@platform/contracts';
+import { decodeCloudEventHeaders, headerText, refusedJsonText, type RawHeaders } from '@platform/contracts';
 import type { TenantContext } from '@platform/tenancy';
 import type { ConsumedMessage } from './consumed-message';
 import type { DeadLetterReason } from './dead-letter';
@@ -28,11 +28,17 @@ export function decodeMessage(topic: string, partition: number, raw: KafkaMessag
     const why = decoded.problems.map((p) => `${p.header}: ${p.message}`).join('; ');
     return { ok: false, reason: 'invalid-headers', why };
   }
-  let value: unknown;
-  try {
-    value = raw.value === null ? null : JSON.parse(raw.value.toString('utf8'));
-  } catch {
-    return { ok: false, reason: 'invalid-payload', why: 'value is not JSON' };
+  let value: unknown = null;
+  if (raw.value !== null) {
+    // not UTF-8, nested too deep to handle, or holding what PostgreSQL cannot store (issue 9)
+    const refused = refusedJsonText(raw.value);
+    if (refused !== undefined)
+      return { ok: false, reason: 'invalid-payload', why: `value refused: ${refused}` };
+    try {
+      value = JSON.parse(raw.value.toString('utf8'));
+    } catch {
+      return { ok: false, reason: 'invalid-payload', why: 'value is not JSON' };
+    }
   }
   const message: ConsumedMessage = {
     topic,

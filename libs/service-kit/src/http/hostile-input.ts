@@ -1,9 +1,14 @@
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ProblemError, ProblemTypes, problemTypeUri, type ProblemKind } from '@platform/contracts';
+import {
+  ProblemError,
+  ProblemTypes,
+  problemTypeUri,
+  refusedJsonText,
+  type ProblemKind,
+} from '@platform/contracts';
 import type { Logger } from '@platform/observability';
 import { sendProblem } from './problem.filter';
-import { refusedJsonText } from './strict-json';
 
 /**
  * Request headers that carry one value: a request that repeats one is refused (400), rather than
