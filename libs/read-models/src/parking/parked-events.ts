@@ -115,9 +115,12 @@ export class ParkedEvents {
 
   /** Creates the table if missing. Idempotent; safe from several processes at once. */
   async migrate(): Promise<void> {
+    // the schema's lock, the one SeenPositions.migrate takes: both create the schema, and two
+    // concurrent `CREATE SCHEMA IF NOT EXISTS` on a fresh database collide (a cold start lost the
+    // projection service to it: duplicate key in pg_namespace_nspname_index)
     await migrateUnderLock(
       this.pool,
-      `read-models:${this.schema}.${TABLE}`,
+      `read-models:${this.schema}`,
       `CREATE SCHEMA IF NOT EXISTS "${this.schema}";
        CREATE TABLE IF NOT EXISTS ${this.table} (
          seq bigserial NOT NULL,
