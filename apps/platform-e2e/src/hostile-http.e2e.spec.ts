@@ -62,7 +62,7 @@ describe('hostile HTTP input on every public route', () => {
   const tokens = { admin: '', member: '' };
 
   beforeAll(async () => {
-    platform = await startPlatform(33_080);
+    platform = await startPlatform(11_080);
     const gateway = platform.gateways[0];
     if (!gateway) throw new Error('no gateway');
     port = gateway.port;

@@ -139,7 +139,7 @@ describe('hostile Kafka messages on every consumed topic', () => {
   const sent = new Map<string, { names: string[] }>();
 
   beforeAll(async () => {
-    platform = await startPlatform(34_080);
+    platform = await startPlatform(13_080);
     gw = platform.gateways[0]?.url ?? '';
     prefix = platform.env.KAFKA_TOPIC_PREFIX ?? '';
     kafka = new Kafka({

@@ -18,7 +18,7 @@ describe('the platform while its broker is away', () => {
   beforeAll(async () => {
     kafka = await PrivateKafka.create('e2e-outage');
     await kafka.start();
-    platform = await startPlatform(36_080, {
+    platform = await startPlatform(18_580, {
       name: 'e2e-outage',
       extraEnv: { KAFKA_BROKERS: kafka.brokers.join(','), COMMAND_TIMEOUT_MS: String(COMMAND_TIMEOUT_MS) },
     });

@@ -34,7 +34,7 @@ describe('schemathesis against the running gateway', () => {
   let tenant: string;
 
   beforeAll(async () => {
-    platform = await startPlatform(38_080);
+    platform = await startPlatform(12_080);
     gw = platform.gateways[0]?.url ?? '';
     const admin = platform.token(['platform-admin'], [], 'e2e-schemathesis-admin');
     tenant = await createActiveTenant({

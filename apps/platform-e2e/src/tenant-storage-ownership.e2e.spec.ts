@@ -38,7 +38,7 @@ describe('each service owns its per-tenant storage', () => {
   const parked = new ParkedEvents(pool);
 
   beforeAll(async () => {
-    platform = await startPlatform(38_080, { extraEnv: { RECONCILE_INTERVAL_MS: '250' } });
+    platform = await startPlatform(15_080, { extraEnv: { RECONCILE_INTERVAL_MS: '250' } });
     gw = platform.gateways[0]?.url ?? '';
     admin = platform.token(['platform-admin'], [], 'e2e-own-admin');
   }, 180_000);

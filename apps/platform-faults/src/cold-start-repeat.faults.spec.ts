@@ -4,7 +4,7 @@ import { PrivatePostgres } from './private-postgres';
 
 /** Fresh starts in a row: issue 9 asks `npm start` from wiped infrastructure to succeed 5 times out of 5. */
 const RUNS = 5;
-const BASE_PORT = 35_080;
+const BASE_PORT = 19_580;
 
 /**
  * `npm start`'s path from nothing, five times: a PostgreSQL and a Kafka of this test's own with

@@ -13,7 +13,7 @@ import { now, percentile, sleep } from '../stats';
 // its plan's 500/s; the idle platform. The peer of the rates is the raw fastify process (one
 // INSERT per write, one SELECT per read), driven by the same client in the same run.
 
-const BASE_PORT = 32_080;
+const BASE_PORT = 20_580;
 const PEER_PORT = BASE_PORT + 50;
 const COMMAND_TENANTS = 4;
 const READ_TENANTS = 16;

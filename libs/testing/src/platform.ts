@@ -32,7 +32,16 @@ export interface PlatformOptions {
   readonly name?: string;
 }
 
+/** The first port Linux uses for outgoing connections (`net.ipv4.ip_local_port_range`). */
+const EPHEMERAL_PORTS_START = 32_768;
+
 export async function startPlatform(base: number, options: PlatformOptions = {}): Promise<Platform> {
+  // Linux hands out 32768-60999 as the local ports of outgoing connections: a service listening
+  // there fails now and then with EADDRINUSE (it did, in the hostile-input e2e).
+  if (base < 1024 || base + 200 > EPHEMERAL_PORTS_START)
+    throw new RangeError(
+      `startPlatform(${base}): keep the platform's ports within 1024-${EPHEMERAL_PORTS_START - 200}`,
+    );
   const secret = `e2e-secret-${uniqueSuffix()}-0123456789abcdefghij`;
   const signer = createSigner({ key: secret, algorithm: 'HS256', expiresIn: 600_000 });
   const webhookReceiverPort = base + 50;
