@@ -13,7 +13,7 @@ export {
 export { canonicalJson } from './canonical-json';
 export { REFUSED_SUFFIX, refusedEntry, type RefusalSummary } from './refused-entry';
 export { auditHash, sealRecord, type ChainHead, type UnsealedAuditRecord } from './hashing';
-export { verifyChain } from './verify';
+export { ChainVerifier, verifyChain } from './verify';
 export {
   AuditLog,
   MAX_LIST_LIMIT,

@@ -176,6 +176,16 @@ describe('EventRelay', () => {
     expect(publisher.ids()).toEqual([created?.eventId]);
   });
 
+  it('does not re-publish history restored by a tenant import (ADR 0034), and moves past it', async () => {
+    const [imported] = log.append(1);
+    if (imported) Object.assign(imported.metadata, { importedFrom: `source-tenant/${imported.eventId}` });
+    const [created] = log.append(1);
+    startRelay();
+    leadership.grant();
+    await eventually(() => expect(checkpoints.checkpoint).toBe(created?.checkpoint));
+    expect(publisher.ids()).toEqual([created?.eventId]);
+  });
+
   it('on stop, publishes what it holds, stores the checkpoint and releases leadership', async () => {
     startRelay({ batching: { maxSize: 100, maxDelayMs: 60_000 } });
     const lease = leadership.grant();

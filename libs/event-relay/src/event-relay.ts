@@ -281,6 +281,11 @@ export class EventRelay {
     const messages: OutgoingMessage[] = [];
     const { publisher } = this.options;
     for (const event of batch) {
+      if (isImported(event)) {
+        // history restored from a tenant archive (ADR 0034): already told once, when it happened
+        relayMetrics.events.inc({ relay: this.name, outcome: 'imported' });
+        continue;
+      }
       const route = this.route(event);
       if (route === undefined) {
         this.skip(event);
@@ -360,4 +365,12 @@ function occurredAtOf(event: GlobalEvent): number | undefined {
 
 function describe(reason: unknown): string {
   return reason instanceof Error ? reason.message : String(reason);
+}
+
+/**
+ * An event restored by a tenant import (metadata `importedFrom`, ADR 0034): its read models are fed
+ * from the store, and re-publishing it would start sagas and webhooks again for history.
+ */
+export function isImported(event: GlobalEvent): boolean {
+  return typeof (event.metadata as { importedFrom?: unknown }).importedFrom === 'string';
 }
