@@ -22,6 +22,7 @@ import type { TenantRegistryConfig } from './config';
 import { CONTROLLER_LOCK_POOL, ControlPlaneLifecycle } from './control-plane.lifecycle';
 import { ApiKeysHttpController } from './http/api-keys.http.controller';
 import { PathTenants } from './http/path-tenants';
+import { TenantArchiveHttpController } from './http/tenant-archive.http.controller';
 import { TenantAuditHttpController } from './http/tenant-audit.http.controller';
 import { TenantLifecycleHttpController } from './http/tenant-lifecycle.http.controller';
 import { TenantManifestHttpController } from './http/tenant-manifest.http.controller';
@@ -33,6 +34,9 @@ import { StorageReportsMessageController } from './reconcile/storage-reports.mes
 import { ownerReportedStorage } from './reconcile/tenant-storage.port';
 import { RegistryDatabase } from './registry/registry-database';
 import { snapshotOfRecord } from './registry/snapshot-of-record';
+import { READ_MODEL_REBUILD } from './tenant-export/read-model-rebuild.port';
+import { ReadModelsRebuild } from './tenant-export/read-models-rebuild';
+import { TenantImports } from './tenant-export/tenant-imports';
 import { TenantCommands } from './tenants/tenant-commands';
 import { WebhookAdmin } from './webhooks/webhook-admin';
 import { WebhookEventsMessageController } from './webhooks/webhook-events.message-controller';
@@ -94,6 +98,7 @@ export class AppModule {
         TenantLifecycleHttpController,
         TenantManifestHttpController,
         TenantAuditHttpController,
+        TenantArchiveHttpController,
         ApiKeysHttpController,
         WebhooksHttpController,
       ],
@@ -206,6 +211,8 @@ export class AppModule {
               config.STORAGE_METER_INTERVAL_MS,
             ),
         },
+        { provide: READ_MODEL_REBUILD, useFactory: () => new ReadModelsRebuild(config.DATABASE_URL) },
+        TenantImports,
         PathTenants,
         WebhookEventsMessageController,
         StorageReportsMessageController,
