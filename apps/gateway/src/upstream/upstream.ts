@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { context, propagation } from '@opentelemetry/api';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Pool } from 'undici';
@@ -6,12 +7,16 @@ import { INTERNAL_CONTEXT_HEADER, type InternalContextCodec, type TenantContext 
 
 const FORWARDED_RESPONSE_HEADERS = [
   'content-type',
+  'content-disposition',
   'etag',
   'location',
   'retry-after',
   'ratelimit',
   'ratelimit-policy',
 ];
+
+/** A streamed exchange (an archive import verifies and writes before it answers): 30 min at most. */
+const STREAM_TIMEOUT_MS = 30 * 60_000;
 
 /** How an upstream learns who the caller is. */
 export type UpstreamIdentity =
@@ -99,6 +104,42 @@ export class Upstream {
     }
     void reply.status(response.statusCode);
     await (body.length > 0 ? reply.send(body) : reply.send());
+  }
+
+  /**
+   * As {@link forward}, for bodies of any size both ways (a tenant archive, ADR 0034): the request
+   * body (a stream, see the archive content-type parser) and the answer are piped, never buffered,
+   * and the answer may take as long as the upstream needs to verify and write.
+   */
+  async stream(request: FastifyRequest, reply: FastifyReply, path: string): Promise<void> {
+    const headers: Record<string, string> = { 'x-request-id': request.id };
+    for (const name of [...this.options.requestHeaders, 'content-type']) {
+      const value = request.headers[name];
+      if (typeof value === 'string') headers[name] = value;
+    }
+    propagation.inject(context.active(), headers);
+    const body = request.body;
+    let response;
+    try {
+      response = await this.pool.request({
+        method: request.method,
+        path,
+        headers,
+        body: body instanceof Readable ? body : null,
+        headersTimeout: STREAM_TIMEOUT_MS,
+        bodyTimeout: STREAM_TIMEOUT_MS,
+      });
+    } catch {
+      throw new ProblemError('unavailable', `the ${this.name} does not answer`, undefined, {
+        'retry-after': '5',
+      });
+    }
+    for (const name of FORWARDED_RESPONSE_HEADERS) {
+      const value = response.headers[name];
+      if (typeof value === 'string') void reply.header(name, value);
+    }
+    void reply.status(response.statusCode);
+    await reply.send(response.body);
   }
 
   /** Readiness of the upstream itself. */
