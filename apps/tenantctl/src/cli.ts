@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command } from 'commander';
 import { send, type ApiCall, type ApiResult, type Connection } from './api-client';
+import { downloadArchive, uploadArchive, type TransferProgress } from './archive-transfer';
 import { calls } from './calls';
 
 export interface CliIo {
@@ -9,6 +10,10 @@ export interface CliIo {
   readonly err: (text: string) => void;
   readonly env: NodeJS.ProcessEnv;
   readonly send: (connection: Connection, call: ApiCall) => Promise<ApiResult>;
+  readonly download?: typeof downloadArchive;
+  readonly upload?: typeof uploadArchive;
+  /** Progress line (stderr, rewritten in place on a terminal). */
+  readonly progress?: (text: string) => void;
 }
 
 const defaultIo: CliIo = {
@@ -16,6 +21,9 @@ const defaultIo: CliIo = {
   err: (text) => process.stderr.write(`${text}\n`),
   env: process.env,
   send,
+  download: downloadArchive,
+  upload: uploadArchive,
+  progress: (text) => process.stderr.write(process.stderr.isTTY ? `\r${text}` : `${text}\n`),
 };
 
 /**
@@ -218,6 +226,55 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
       run(calls.replayDlq(topic, partition, offset)),
     );
 
+  const transfer = async (
+    work: (connection: Connection, onProgress: (progress: TransferProgress) => void) => Promise<ApiResult>,
+  ): Promise<void> => {
+    const { url, token } = program.opts<{ url: string; token?: string }>();
+    if (!token) {
+      io.err('tenantctl: no token: pass --token or set TENANTFLOW_TOKEN');
+      exitCode = 2;
+      return;
+    }
+    let shown = 0;
+    const result = await work({ url, token }, (progress) => {
+      const now = Date.now();
+      if (now - shown < 500) return;
+      shown = now;
+      io.progress?.(describeProgress(progress));
+    });
+    const text = JSON.stringify(result.body, null, 2);
+    if (result.status >= 400) {
+      io.err(text);
+      exitCode = 1;
+      return;
+    }
+    io.out(text);
+  };
+  program
+    .command('export <tenant>')
+    .description('stream the tenant archive (events, audit chain, key and webhook metadata) to a file')
+    .requiredOption('-o, --output <file>', 'where to write the archive (gzip NDJSON)')
+    .action((tenant: string, options: { output: string }) =>
+      transfer((connection, onProgress) =>
+        (io.download ?? downloadArchive)(connection, tenant, options.output, onProgress),
+      ),
+    );
+  program
+    .command('import <file>')
+    .description('restore an archive into a new tenant; it is verified before anything is written')
+    .requiredOption('--new-slug <slug>', 'slug of the new tenant (slugs are never reused)')
+    .option('--name <name>', "name of the new tenant (default: the archived tenant's)")
+    .action((file: string, options: { newSlug: string; name?: string }) =>
+      transfer((connection, onProgress) =>
+        (io.upload ?? uploadArchive)(
+          connection,
+          file,
+          { slug: options.newSlug, ...(options.name !== undefined && { name: options.name }) },
+          onProgress,
+        ),
+      ),
+    );
+
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {
@@ -225,4 +282,10 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
     return code === 0 ? 0 : 2;
   }
   return exitCode;
+}
+
+function describeProgress({ bytes, lines, totalBytes }: TransferProgress): string {
+  const mb = (n: number): string => `${(n / 1_048_576).toFixed(1)} MiB`;
+  const size = totalBytes === undefined ? mb(bytes) : `${mb(bytes)} / ${mb(totalBytes)}`;
+  return lines === undefined ? size : `${size}, ${lines} lines (events)`;
 }
