@@ -359,6 +359,9 @@ export class PostgresEventStore implements EventStore {
   }
 }
 
+/** Per notifier, the clients whose transaction's end it awaits already (see notifyWhenTransactionEnds). */
+const waitingClients = new WeakMap<AppendNotifier, WeakSet<PoolClient>>();
+
 /**
  * Notifies once the transaction on `client` has ended: pg emits `drain` after each reply once its
  * queue is empty, and the transaction status is idle (`I`) after the commit (or a rollback: a
@@ -369,8 +372,14 @@ function notifyWhenTransactionEnds(client: PoolClient, notifier: AppendNotifier)
     notifier.notify();
     return;
   }
+  // one wait per transaction: a long one with many appends (a tenant import) adds no more listeners
+  const waiting = waitingClients.get(notifier) ?? new WeakSet<PoolClient>();
+  waitingClients.set(notifier, waiting);
+  if (waiting.has(client)) return;
+  waiting.add(client);
   const events = client as unknown as NodeJS.EventEmitter;
   const ended = (): void => {
+    waiting.delete(client);
     events.off('drain', drained);
     events.off('end', ended);
   };
