@@ -42,6 +42,8 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
   { method: 'POST', path: '/v1/tenants/{id}/resume', access: 'platform' },
   { method: 'POST', path: '/v1/tenants/{id}/archive', access: 'platform' },
   { method: 'GET', path: '/v1/tenants/{id}/audit', access: 'platform' },
+  { method: 'GET', path: '/v1/tenants/{id}/export', access: 'platform' },
+  { method: 'POST', path: '/v1/tenants/import', access: 'platform' },
   { method: 'POST', path: '/v1/tenants/{id}/api-keys', access: 'tenant-admin' },
   { method: 'GET', path: '/v1/tenants/{id}/api-keys', access: 'tenant-admin' },
   { method: 'DELETE', path: '/v1/tenants/{id}/api-keys/{keyId}', access: 'tenant-admin' },

@@ -1,6 +1,8 @@
-import { All, Controller, Get, Post, Req, Res, type OnModuleInit } from '@nestjs/common';
+import { Readable } from 'node:stream';
+import { All, Controller, Req, Res, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ProblemError } from '@platform/contracts';
 import { Access } from '@platform/tenancy';
 import { Upstreams } from '../upstream/upstreams.provider';
 
@@ -25,18 +27,6 @@ export class TenantsHttpController implements OnModuleInit {
     });
   }
 
-  /** A tenant archive, streamed from the registry. */
-  @Get(':id/export')
-  async export(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    await this.upstreams.registry.stream(request, reply, request.url);
-  }
-
-  /** An archive to restore, streamed to the registry. */
-  @Post('import')
-  async import(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    await this.upstreams.registry.stream(request, reply, request.url);
-  }
-
   @All()
   async root(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     await this.upstreams.registry.forward(request, reply, request.url);
@@ -44,6 +34,21 @@ export class TenantsHttpController implements OnModuleInit {
 
   @All('*')
   async nested(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    await this.upstreams.registry.forward(request, reply, request.url);
+    const registry = this.upstreams.registry;
+    if (!isArchiveTransfer(request) && request.body instanceof Readable) {
+      throw new ProblemError('unsupportedMediaType', 'only a tenant import takes an archive body');
+    }
+    await (isArchiveTransfer(request)
+      ? registry.stream(request, reply, request.url)
+      : registry.forward(request, reply, request.url));
   }
+}
+
+/** `GET /v1/tenants/{id}/export` and `POST /v1/tenants/import`: archives of any size, streamed both ways. */
+function isArchiveTransfer(request: FastifyRequest): boolean {
+  const pathname = request.url.split('?', 1)[0] ?? '';
+  return (
+    (request.method === 'GET' && /^\/v1\/tenants\/[^/]+\/export$/.test(pathname)) ||
+    (request.method === 'POST' && pathname === '/v1/tenants/import')
+  );
 }
