@@ -6,9 +6,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { z } from 'zod';
 import { refusalError } from '@platform/command-handling';
-import { parseOrThrow, ProblemError, type TenantPlan } from '@platform/contracts';
+import { importTenantQuerySchema, parseOrThrow, ProblemError, type TenantPlan } from '@platform/contracts';
 import { SERVICE_CONFIG } from '@platform/service-kit';
 import { Access, type IdentifiedRequest } from '@platform/tenancy';
 import { placeTenant } from '@platform/tenants-domain';
@@ -23,11 +22,6 @@ import { callerOf } from './request-caller';
 
 /** The media type of a tenant archive (gzip'd NDJSON, ADR 0034). */
 export const ARCHIVE_MEDIA_TYPE = 'application/gzip';
-
-const importQuery = z.strictObject({
-  slug: z.string().regex(/^[a-z][a-z0-9-]{2,62}$/, 'must be a slug: ^[a-z][a-z0-9-]{2,62}$'),
-  name: z.string().min(1).max(200).optional(),
-});
 
 /**
  * Tenant export and import (platform-admin): `GET /v1/tenants/{id}/export` streams the archive,
@@ -64,7 +58,7 @@ export class TenantArchiveHttpController {
     @Req() request: IdentifiedRequest & { body?: unknown; headers: Record<string, unknown> },
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ImportedTenant> {
-    const input = parseOrThrow(importQuery, query, 'the query');
+    const input = parseOrThrow(importTenantQuerySchema, query, 'the query');
     if (!(request.body instanceof Readable)) {
       throw new ProblemError(
         'unsupportedMediaType',

@@ -56,3 +56,9 @@ export const subscribeWebhookBodySchema = z.strictObject({
     .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, '"whsec_" and the base64 of 24 to 64 random bytes')
     .optional(),
 });
+
+/** `POST /v1/tenants/import?slug=&name=`: the new tenant of a restored archive (ADR 0034). */
+export const importTenantQuerySchema = z.strictObject({
+  slug: z.string().regex(SLUG_PATTERN, 'must be a slug: ^[a-z][a-z0-9-]{2,62}$'),
+  name: z.string().min(1).max(200).optional(),
+});

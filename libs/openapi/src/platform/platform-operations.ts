@@ -9,6 +9,7 @@ import {
   createOrderBodySchema,
   createProductBodySchema,
   createTenantBodySchema,
+  importTenantQuerySchema,
   listOrdersQuerySchema,
   listTenantsQuerySchema,
   restockProductBodySchema,
@@ -218,6 +219,22 @@ export const PLATFORM_OPERATIONS: Readonly<Record<string, OperationDoc>> = {
     query: auditQuerySchema,
     params: tenantRef,
     responses: [{ status: 200, description: 'Records and their verification.', schema: auditPageSchema }],
+  },
+  'GET /v1/tenants/{id}/export': {
+    summary: "A tenant's archive (ADR 0034)",
+    description:
+      "Streamed as `application/gzip` (NDJSON inside): the tenant, its events, its audit chain, its API keys' and " +
+      "webhooks' metadata (no secrets), and a manifest of counts and SHA-256 checksums, last.",
+    params: tenantRef,
+    responses: [{ status: 200, description: 'The archive, `application/gzip`.' }],
+  },
+  'POST /v1/tenants/import': {
+    summary: 'Restore an archive into a new tenant (ADR 0034)',
+    description:
+      'The body is an archive of `GET /v1/tenants/{id}/export` (`application/gzip`); it is verified whole ' +
+      'before anything is written, and a tampered or cut one is a `400`. Any other body is a `415`.',
+    query: importTenantQuerySchema,
+    responses: [{ status: 201, description: 'The new tenant and what was restored.', headers: ['Location'] }],
   },
   'POST /v1/tenants/{id}/api-keys': {
     summary: 'Issue an API key (shown once)',
