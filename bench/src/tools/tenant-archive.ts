@@ -12,8 +12,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Pool } from 'pg';
+import type { TenantIsolation } from '@platform/contracts';
+import { deprovisionTenantStorage, provisionTenantStorage } from '@platform/read-models';
 import { RegistryDatabase } from '../../../apps/tenant-registry/src/registry/registry-database';
-import { readModelStorage } from '../../../apps/tenant-registry/src/reconcile/tenant-storage.port';
 import { exportTenant } from '../../../apps/tenant-registry/src/tenant-export/export-tenant';
 import { importTenant } from '../../../apps/tenant-registry/src/tenant-export/import-tenant';
 import { ReadModelsRebuild } from '../../../apps/tenant-registry/src/tenant-export/read-models-rebuild';
@@ -44,7 +45,13 @@ async function main(): Promise<void> {
   };
   const pool = new Pool({ connectionString: databaseUrl, max: 4 });
   const db = new RegistryDatabase(pool, schemas);
-  const storage = readModelStorage(databaseUrl);
+  // the tenants' read-model storage, as its owner (the projection service) provisions it
+  const storage = {
+    provision: (tenantId: string, isolation: TenantIsolation) =>
+      provisionTenantStorage(databaseUrl, tenantId, isolation),
+    deprovision: (tenantId: string, isolation: TenantIsolation) =>
+      deprovisionTenantStorage(databaseUrl, tenantId, isolation),
+  };
   const rebuild = new ReadModelsRebuild(databaseUrl);
   const directory = await mkdtemp(path.join(tmpdir(), 'tenant-archive-bench-'));
   const tenants: string[] = [];

@@ -14,9 +14,10 @@ import {
   SeenPositions,
   TenantDataSources,
   createReadModelDataSource,
+  deprovisionTenantStorage,
+  provisionTenantStorage,
 } from '@platform/read-models';
 import { testInfra } from '@platform/testing';
-import { readModelStorage } from '../reconcile/tenant-storage.port';
 import { createTenant, registryFixture, testCaller, type RegistryFixture } from '../testing/registry-fixture';
 import { ArchiveRefusedError, readArchive } from './archive-reader';
 import { archiveFileLines } from './archive-file';
@@ -27,7 +28,13 @@ import { ReadModelsRebuild } from './read-models-rebuild';
 // Export and import against the real PostgreSQL: the registry's stores in throwaway schemas, the
 // tenants' read-model storage real (schema mode), read models fed from the store.
 
-const storage = readModelStorage(testInfra.databaseUrl);
+// the tenants' read-model storage, as its owner (the projection service) provisions it
+const storage = {
+  provision: (tenantId: string, isolation: TenantIsolation) =>
+    provisionTenantStorage(testInfra.databaseUrl, tenantId, isolation),
+  deprovision: (tenantId: string, isolation: TenantIsolation) =>
+    deprovisionTenantStorage(testInfra.databaseUrl, tenantId, isolation),
+};
 const ISOLATION: TenantIsolation = 'schema';
 
 describe('tenant export and import', () => {
