@@ -42,7 +42,7 @@ up() {
   export PATH="$root/node_modules/.bin:$PATH"
   if [ "${WITH_JAEGER:-0}" = 1 ]; then bash deploy/local/infra.sh start --with-jaeger; else bash deploy/local/infra.sh start; fi
   eval "$(bash deploy/local/infra.sh env)"
-  [ -n "${OTEL_EXPORTER_OTLP_ENDPOINT:-}" ] || export OTEL_SDK_DISABLED=true
+  # without Jaeger, spans are not exported; the trace context is propagated all the same (ADR 0027)
   node scripts/build.mjs
   for entry in "${services[@]}"; do start_service "${entry%%:*}" "${entry##*:}"; done
   cat <<INFO

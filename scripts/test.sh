@@ -12,7 +12,10 @@ bash scripts/bootstrap.sh
 export PATH="$PWD/node_modules/.bin:$PATH" NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
 bash deploy/local/infra.sh start
 eval "$(bash deploy/local/infra.sh env)"
-export OTEL_SDK_DISABLED=${OTEL_SDK_DISABLED:-true}
+# spans are exported only where a test asks for it (the Jaeger e2e); trace context is always propagated
+export OTEL_TRACES_EXPORTER=${OTEL_TRACES_EXPORTER:-none}
+# the traces e2e needs the local Jaeger: built once into .local/go (kept between runs), never twice
+bash deploy/local/infra.sh build-jaeger
 rm -rf .local/test-results && mkdir -p .local/test-results
 
 step() { current_step="$*"; echo; echo "== $* =="; }

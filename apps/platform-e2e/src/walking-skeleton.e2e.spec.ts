@@ -1,5 +1,6 @@
 import type { RunningService } from '@platform/testing';
-import { eventually, uniqueSuffix } from '@platform/testing';
+import { Kafka, logLevel } from 'kafkajs';
+import { eventually, testInfra, uniqueSuffix } from '@platform/testing';
 import { api, expectProblem, type ApiResponse } from './http-client';
 import { createActiveTenant as createTenantActive } from './tenants';
 import { startPlatform, stopCleanly, type Platform } from './platform.fixture';
@@ -213,6 +214,57 @@ describe('walking skeleton: one request through every service, two tenants', () 
       expect(await metrics.text()).toMatch(/^process_cpu_seconds_total\{service="[a-z-]+"\} /m);
       expect((await api(service.managementUrl, 'GET', '/health/ready')).status).toBe(200);
       expectProblem(await api(service.managementUrl, 'GET', '/v1/orders'), 404, 'not-found');
+    }
+  });
+
+  it('propagates trace context with no span exporter: X-Trace-Id is the trace of the event on Kafka', async () => {
+    // this platform exports no spans (OTEL_TRACES_EXPORTER=none, as `npm start` without Jaeger)
+    expect(platform.env.OTEL_TRACES_EXPORTER).toBe('none');
+    const tenant = await createActiveTenant(`traced-${uniqueSuffix()}`);
+    const member = token(['member'], [tenant]);
+    const created = await eventually(async () => {
+      const response = await api(gateways[0].url, 'POST', '/v1/orders', {
+        token: member,
+        body: { customerId: 'traced' },
+      });
+      expect(response.status).toBe(201);
+      return response;
+    });
+    const traceId = created.headers.get('x-trace-id');
+    expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+    const orderId = String(created.body.orderId);
+    const kafka = new Kafka({
+      clientId: `e2e-trace-${uniqueSuffix()}`,
+      brokers: [...testInfra.kafkaBrokers],
+      logLevel: logLevel.NOTHING,
+    });
+    const consumer = kafka.consumer({ groupId: `e2e-trace-${uniqueSuffix()}` });
+    const headersOfOrder: Record<string, string>[] = [];
+    try {
+      await consumer.connect();
+      await consumer.subscribe({
+        topic: `${platform.env.KAFKA_TOPIC_PREFIX}orders.events`,
+        fromBeginning: true,
+      });
+      await consumer.run({
+        eachMessage: async ({ message }) => {
+          if (message.key?.toString() !== orderId) return;
+          headersOfOrder.push(
+            Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])),
+          );
+        },
+      });
+      const [event] = await eventually(
+        () => {
+          expect(headersOfOrder.length).toBeGreaterThan(0);
+          return headersOfOrder;
+        },
+        { timeoutMs: 30_000, what: "the order's event on orders.events" },
+      );
+      expect(event?.ce_type).toBe('orders.OrderCreated');
+      expect(event?.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-0[01]$`));
+    } finally {
+      await consumer.disconnect();
     }
   });
 

@@ -1,4 +1,7 @@
-export * from './tracing';
+export * from './tracing/tracing';
+export * from './tracing/trace-id';
+export { samplerFromEnv, exportsSpans } from './tracing/sampler-from-env';
+export { TenantSpanProcessor, TENANT_ID_ATTRIBUTE } from './tracing/tenant-span-processor';
 export * from './metrics';
 export * from './logger';
-export * from './trace-id';
+export { setHttpRoute, setHttpTenant } from './tracing/http-server-span';

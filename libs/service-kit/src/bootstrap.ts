@@ -7,10 +7,13 @@ import {
   createLogger,
   currentTraceId,
   histogram,
+  setHttpRoute,
+  setHttpTenant,
   startDefaultMetrics,
   stopTracing,
   type Logger,
 } from '@platform/observability';
+import type { IdentifiedRequest } from '@platform/tenancy';
 import { ConfigError } from './config/config';
 import { Readiness } from './health/readiness';
 import { buildManagementServer } from './http/management-server';
@@ -100,8 +103,14 @@ export async function runService(definition: ServiceDefinition): Promise<NestFas
       : done(new ProblemError('validation', 'the body is not valid UTF-8'), undefined),
   );
   fastify.addHook('onRequest', (request, reply, done) => {
+    // always the trace id: a tracer propagates trace context even when no span is exported
     void reply.header('x-trace-id', currentTraceId() ?? request.id);
+    setHttpRoute(request.routeOptions.url);
     done();
+  });
+  fastify.addHook('onSend', (request, _reply, payload, done) => {
+    setHttpTenant((request as IdentifiedRequest).identity?.tenant?.tenantId);
+    done(null, payload);
   });
   fastify.addHook('onResponse', (request, reply, done) => {
     requestSeconds.observe(

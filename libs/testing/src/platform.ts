@@ -54,7 +54,8 @@ export async function startPlatform(base: number, options: PlatformOptions = {})
     QUERY_SERVICE_URL: `http://127.0.0.1:${base + 3}`,
     TENANT_REGISTRY_URL: `http://127.0.0.1:${base + 5}`,
     WEBHOOK_ALLOWED_HOSTS: `127.0.0.1:${webhookReceiverPort}`,
-    OTEL_SDK_DISABLED: 'true',
+    // spans are not exported unless a spec asks (`extraEnv`); trace context is propagated anyway
+    OTEL_TRACES_EXPORTER: 'none',
     LOG_LEVEL: 'info',
     ...options.extraEnv,
   };
