@@ -102,7 +102,7 @@ describe('EventRelay on PostgreSQL and Kafka', () => {
       const [, headerTraceId, headerSpanId] = header.split('-');
       expect(headerTraceId).toBe(traceId);
       const producer = spans.getFinishedSpans().find((span) => span.spanContext().spanId === headerSpanId);
-      expect(producer?.name).toBe(`${ordersTopic} publish`);
+      expect(producer?.name).toBe(`send ${ordersTopic}`);
       expect(producer?.spanContext().traceId).toBe(traceId);
       expect(producer?.parentSpanContext?.spanId).toBe(parentId);
     }

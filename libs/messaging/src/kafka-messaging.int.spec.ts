@@ -98,10 +98,10 @@ describe('KafkaMessaging on a real broker', () => {
     });
     expect(message.attributes.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/);
     // The consumer's span continues the producer's trace, across Kafka.
-    const producerSpan = spans.getFinishedSpans().find((s) => s.name === `${topic} publish`);
+    const producerSpan = spans.getFinishedSpans().find((s) => s.name === `send ${topic}`);
     const consumerSpan = await eventually(() => {
-      const found = spans.getFinishedSpans().find((s) => s.name === `${topic} process`);
-      expect(spans.getFinishedSpans().map((s) => s.name)).toContain(`${topic} process`);
+      const found = spans.getFinishedSpans().find((s) => s.name === `process ${topic}`);
+      expect(spans.getFinishedSpans().map((s) => s.name)).toContain(`process ${topic}`);
       return found;
     });
     expect(consumerSpan?.spanContext().traceId).toBe(producerSpan?.spanContext().traceId);

@@ -63,32 +63,42 @@ export function fromCurrentContext(
 const tracer = trace.getTracer('@platform/messaging');
 
 /**
- * Runs `send` inside a PRODUCER span and returns the Kafka headers with that span's
- * `traceparent`, so the consumer's span continues the same trace.
+ * Runs `send` inside a PRODUCER span (`send <topic>`, OpenTelemetry messaging conventions 1.26+)
+ * and returns the Kafka headers with that span's `traceparent`, so the consumer's span continues the
+ * same trace. The span is a child of the active context (the request, the message being handled,
+ * or the relay's stored trace); when spans are not sampled it is not recorded, but its
+ * `traceparent` is still sent.
  */
 export async function withProducerSpan<T>(
   messages: readonly OutgoingMessage[],
   send: (headers: readonly Record<string, string>[]) => Promise<T>,
 ): Promise<T> {
   const first = messages[0];
-  const topic = [...new Set(messages.map((message) => message.topic))].join(',');
-  const span = tracer.startSpan(`${topic} publish`, {
+  const topic = topicsOf(messages);
+  const span = tracer.startSpan(`send ${topic}`, {
     kind: SpanKind.PRODUCER,
     attributes: {
       'messaging.system': 'kafka',
+      'messaging.operation.name': 'send',
       'messaging.operation.type': 'send',
       'messaging.destination.name': topic,
-      'messaging.batch.message_count': messages.length,
-      ...(first && { 'tenant.id': first.attributes.tenantId, 'messaging.kafka.message.key': first.key }),
+      ...(messages.length > 1 && { 'messaging.batch.message_count': messages.length }),
+      ...(first && {
+        'tenant.id': first.attributes.tenantId,
+        'messaging.kafka.message.key': first.key,
+        'messaging.message.id': first.attributes.id,
+      }),
     },
   });
   const spanContext: Context = trace.setSpan(otelContext.active(), span);
   try {
-    const headers = messages.map((message) => {
-      const carrier: Record<string, string> = {};
-      propagation.inject(spanContext, carrier);
-      return { ...encodeCloudEventHeaders(message.attributes), ...carrier };
-    });
+    // one span for all of them: the same trace headers on every message
+    const traceHeaders: Record<string, string> = {};
+    propagation.inject(spanContext, traceHeaders);
+    const headers = messages.map((message) => ({
+      ...encodeCloudEventHeaders(message.attributes),
+      ...traceHeaders,
+    }));
     return await otelContext.with(spanContext, () => send(headers));
   } catch (error) {
     span.recordException(error as Error);
@@ -97,4 +107,11 @@ export async function withProducerSpan<T>(
   } finally {
     span.end();
   }
+}
+
+/** The topic, or the topics joined with a comma (a send to several). */
+function topicsOf(messages: readonly OutgoingMessage[]): string {
+  const topic = messages[0]?.topic ?? '';
+  if (messages.every((message) => message.topic === topic)) return topic;
+  return [...new Set(messages.map((message) => message.topic))].join(',');
 }

@@ -122,36 +122,47 @@ export class BatchAttempts {
     });
   }
 
-  /** One call of the handler with the chunk, in a CONSUMER span linked to each producer's span. */
+  /**
+   * One call of the handler with the chunk, in a CONSUMER span that continues the trace of the
+   * chunk's first message and links to the others' producers (ADR 0027): one span per batch, never
+   * one per message, and each batch shows in a trace.
+   */
   private attempt(
     batch: PartitionBatch,
     chunk: readonly DecodedMessage[],
     attempt: number,
   ): Promise<'ok' | { error: unknown }> {
     const { topic, partition } = batch;
-    const tenants = new Set(chunk.map(({ message }) => message.attributes.tenantId));
+    const first = chunk[0];
     const links: Link[] = [];
-    for (const { producerContext } of chunk) {
-      const context = trace.getSpanContext(producerContext);
+    for (let i = 1; i < chunk.length; i++) {
+      const context = trace.getSpanContext(chunk[i]!.producerContext);
       if (context) links.push({ context });
     }
-    const span = tracer.startSpan(`${topic} process`, {
-      kind: SpanKind.CONSUMER,
-      links,
-      attributes: {
-        'messaging.system': 'kafka',
-        'messaging.operation.type': 'process',
-        'messaging.destination.name': topic,
-        'messaging.consumer.group.name': this.options.groupId,
-        'messaging.destination.partition.id': String(partition),
-        'messaging.batch.message_count': chunk.length,
-        'messaging.attempt': attempt,
-        ...(tenants.size === 1 && { 'tenant.id': [...tenants][0] }),
+    const parent = first?.producerContext ?? otelContext.active();
+    const span = tracer.startSpan(
+      `process ${topic}`,
+      {
+        kind: SpanKind.CONSUMER,
+        links,
+        attributes: {
+          'messaging.system': 'kafka',
+          'messaging.operation.name': 'process',
+          'messaging.operation.type': 'process',
+          'messaging.destination.name': topic,
+          'messaging.consumer.group.name': this.options.groupId,
+          'messaging.destination.partition.id': String(partition),
+          'messaging.batch.message_count': chunk.length,
+          'messaging.attempt': attempt,
+          // the tenant of the trace it belongs to (a batch may hold several tenants' messages)
+          ...(first && { 'tenant.id': first.message.attributes.tenantId }),
+        },
       },
-    });
+      parent,
+    );
     const stopTimer = batchSeconds.startTimer({ topic });
     const messages = chunk.map(({ message }) => message);
-    return otelContext.with(trace.setSpan(otelContext.active(), span), async () => {
+    return otelContext.with(trace.setSpan(parent, span), async () => {
       try {
         await this.handler(messages, {
           topic,

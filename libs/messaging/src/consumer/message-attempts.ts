@@ -133,11 +133,12 @@ export class MessageAttempts {
   ): Promise<'ok' | { error: unknown }> {
     const { topic } = message;
     const span = tracer.startSpan(
-      `${topic} process`,
+      `process ${topic}`,
       {
         kind: SpanKind.CONSUMER,
         attributes: {
           'messaging.system': 'kafka',
+          'messaging.operation.name': 'process',
           'messaging.operation.type': 'process',
           'messaging.destination.name': topic,
           'messaging.consumer.group.name': this.options.groupId,
