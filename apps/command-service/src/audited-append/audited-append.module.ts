@@ -5,6 +5,7 @@ import { AuditFirstAuditedAppend } from './audit-first-audited-append';
 import { AUDITED_APPEND, type AuditedAppend } from './audited-append.port';
 import { CommandDatabase } from './command-database';
 import { GroupCommitAuditedAppend } from './group-commit-audited-append';
+import { TracedAuditedAppend } from './traced-audited-append';
 
 export interface AuditedAppendModuleOptions {
   /** The platform database: audit log and usage counters (and the events, with EVENT_STORE=postgres). */
@@ -33,8 +34,14 @@ export class AuditedAppendModule {
           inject: [EVENT_STORE, CommandDatabase],
           useFactory: (store: EventStore, db: CommandDatabase): AuditedAppend =>
             store instanceof PostgresEventStore
-              ? new GroupCommitAuditedAppend(db.pool, store, db.audit, db.usage)
-              : new AuditFirstAuditedAppend(store, db.audit, db.usage, options.logger),
+              ? new TracedAuditedAppend(
+                  new GroupCommitAuditedAppend(db.pool, store, db.audit, db.usage),
+                  'postgresql',
+                )
+              : new TracedAuditedAppend(
+                  new AuditFirstAuditedAppend(store, db.audit, db.usage, options.logger),
+                  'eventstoredb',
+                ),
         },
       ],
       exports: [AUDITED_APPEND, CommandDatabase],

@@ -10,7 +10,7 @@ import {
   type TenantSnapshot,
 } from '@platform/contracts';
 import { MESSAGING, NonRetriableError, type ConsumedMessage, type KafkaMessaging } from '@platform/messaging';
-import type { Logger } from '@platform/observability';
+import { currentTraceHeaders, type Logger } from '@platform/observability';
 import { SERVICE_LOGGER } from '@platform/service-kit';
 import { statusRefusal, TenantContextStore, TenantDirectory } from '@platform/tenancy';
 import type { CommandMetadata } from './command-metadata';
@@ -58,6 +58,7 @@ export class CommandMessageRunner {
       await this.messaging.reply(message, { ok: false, problem: known.refusal });
       throw new NonRetriableError(`${known.refusal.kind}: ${known.refusal.detail}`);
     }
+    const traceparent = currentTraceHeaders().traceparent ?? message.attributes.traceparent;
     const meta: CommandMetadata = {
       tenantId: tenant.tenantId,
       correlationId: tenant.correlationId,
@@ -65,7 +66,8 @@ export class CommandMessageRunner {
       actor: tenant.actor,
       now: () => new Date().toISOString(),
       newId: randomUUID,
-      ...(message.attributes.traceparent !== undefined && { traceparent: message.attributes.traceparent }),
+      // the events continue this handling's trace: the relay publishes them under it (ADR 0027)
+      ...(traceparent !== undefined && { traceparent }),
       ...(parsed.ifMatch !== undefined && { ifMatch: parsed.ifMatch }),
     };
     const outcome = await handle(parsed.command as C, meta, known.tenant);

@@ -1,5 +1,4 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { context as otelContext, propagation } from '@opentelemetry/api';
 import { Topics } from '@platform/contracts';
 import { MESSAGING, type ConsumedMessage, type KafkaMessaging } from '@platform/messaging';
 import { sagaInputs } from './saga-metrics';
@@ -42,9 +41,7 @@ export class FulfilmentMessageController implements OnModuleInit {
       sagaInputs.inc({ outcome: 'ignored' });
       return;
     }
-    // The consumer span (a child of the producer's, i.e. of the request): the commands' parent.
-    const carrier: Record<string, string> = {};
-    propagation.inject(otelContext.active(), carrier);
+    // in the consumer's span (a child of the producer's, i.e. of the request): the step's parent
     const { attributes } = message;
     await this.steps.handle({
       tenantId: attributes.tenantId,
@@ -52,8 +49,6 @@ export class FulfilmentMessageController implements OnModuleInit {
       inputId: attributes.id,
       input: parsed.input,
       correlationId: attributes.correlationId,
-      ...(carrier.traceparent !== undefined && { traceparent: carrier.traceparent }),
-      ...(carrier.tracestate !== undefined && { tracestate: carrier.tracestate }),
     });
   }
 }

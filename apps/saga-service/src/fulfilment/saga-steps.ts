@@ -1,6 +1,13 @@
-import { context as otelContext, propagation, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
+import {
+  context as otelContext,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+} from '@opentelemetry/api';
 import type { Pool } from 'pg';
-import type { Logger } from '@platform/observability';
+import { currentTraceHeaders, type Logger } from '@platform/observability';
 import type { DueTimer, FulfilmentStore, SagaStep, StepOutcome } from './fulfilment-store';
 import { sagaInputs, sagasFinished, sagasStarted } from './saga-metrics';
 
@@ -38,14 +45,44 @@ export class SagaSteps {
     this.listeners = listeners;
   }
 
-  /** Handles an event for its order's saga (in the consumer's span: the trace is the request's). */
-  async handle(step: SagaStep): Promise<StepOutcome> {
-    const outcome = await this.store.step(step, {
-      now: new Date().toISOString(),
-      stepTimeoutMs: this.options.stepTimeoutMs,
-    });
-    this.afterCommit(outcome);
-    return outcome;
+  /**
+   * Handles an input of its order's saga as one step, in a span of its own (`saga step <input>`,
+   * a child of the consumer's span, i.e. of the request's trace): the commands the step issues
+   * carry that span's `traceparent` through the outbox.
+   */
+  handle(step: SagaStep): Promise<StepOutcome> {
+    return tracer.startActiveSpan(
+      `saga step ${step.input.type}`,
+      {
+        kind: SpanKind.INTERNAL,
+        attributes: {
+          'tenant.id': step.tenantId,
+          'saga.name': 'fulfilment',
+          'saga.order_id': step.orderId,
+          'saga.input': step.input.type,
+        },
+      },
+      async (span) => {
+        try {
+          const headers = currentTraceHeaders();
+          const outcome = await this.store.step(
+            headers.traceparent === undefined
+              ? step
+              : { ...step, traceparent: headers.traceparent, tracestate: headers.tracestate },
+            { now: new Date().toISOString(), stepTimeoutMs: this.options.stepTimeoutMs },
+          );
+          span.setAttribute('saga.outcome', outcome.kind);
+          this.afterCommit(outcome);
+          return outcome;
+        } catch (error) {
+          span.recordException(error as Error);
+          span.setStatus({ code: SpanStatusCode.ERROR });
+          throw error;
+        } finally {
+          span.end();
+        }
+      },
+    );
   }
 
   /**

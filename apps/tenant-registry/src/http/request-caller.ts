@@ -1,4 +1,5 @@
 import { ProblemError } from '@platform/contracts';
+import { currentTraceHeaders } from '@platform/observability';
 import { correlationIdOf, headerValue, type Claims, type IdentifiedRequest } from '@platform/tenancy';
 import type { Caller } from '../tenants/caller';
 
@@ -13,7 +14,8 @@ export function claimsOf(request: IdentifiedRequest): Claims {
 
 /** Who asks, as events and audit records name them: `sub`, the request and its correlation. */
 export function callerOf(request: IdentifiedRequest): Caller {
-  const traceparent = headerValue(request, 'traceparent');
+  // the request's own span (always there: trace context is propagated even when nothing is exported)
+  const traceparent = currentTraceHeaders().traceparent ?? headerValue(request, 'traceparent');
   return {
     actor: claimsOf(request).sub,
     requestId: request.id,
