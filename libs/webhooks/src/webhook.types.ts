@@ -30,6 +30,8 @@ export interface WebhookEvent {
   /** Any JSON value. */
   readonly data: unknown;
   readonly occurredAt: Date | string;
+  /** The W3C `traceparent` of the event's trace: the delivery's attempts continue it. */
+  readonly traceparent?: string;
 }
 
 /** What the receiver gets as the request body (JSON), signed as it is sent. */

@@ -43,9 +43,9 @@ export class WebhookEventsMessageController implements OnModuleInit {
 
   private async enqueue(messages: readonly ConsumedMessage[]): Promise<void> {
     await this.db.queue.enqueueAll(
-      messages.map(({ attributes: { tenantId, id, type, time }, value }) => ({
+      messages.map(({ attributes: { tenantId, id, type, time, traceparent }, value }) => ({
         tenantId,
-        event: { id, type, data: value, occurredAt: time },
+        event: { id, type, data: value, occurredAt: time, ...(traceparent !== undefined && { traceparent }) },
       })),
     );
   }

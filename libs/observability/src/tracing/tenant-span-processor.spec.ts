@@ -1,3 +1,4 @@
+import { context, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { TenantContextStore } from '@platform/tenancy';
 import { TenantSpanProcessor } from './tenant-span-processor';
@@ -23,6 +24,16 @@ describe('TenantSpanProcessor', () => {
     const [inside, outside] = exporter.getFinishedSpans();
     expect(inside?.attributes['tenant.id']).toBe('t-1');
     expect(outside?.attributes).not.toHaveProperty('tenant.id');
+  });
+
+  it("gives a span outside any tenant context its local parent span's tenant", () => {
+    const parent = tracer.startSpan('parent', { attributes: { 'tenant.id': 't-3' } });
+    tracer.startSpan('child', {}, trace.setSpan(context.active(), parent)).end();
+    parent.end();
+    expect(exporter.getFinishedSpans()[0]).toMatchObject({
+      name: 'child',
+      attributes: { 'tenant.id': 't-3' },
+    });
   });
 
   it('keeps a tenant the span was given explicitly (a batch span names its trace’s tenant)', () => {

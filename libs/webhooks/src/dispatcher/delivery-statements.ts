@@ -17,6 +17,8 @@ export interface ClaimedRow {
   secret: string;
   /** The subscription is a deleted tenant's, kept only for its last webhook. */
   retire_when_drained: boolean;
+  /** The event's trace, continued by the attempt's span. */
+  traceparent: string | null;
 }
 
 /**
@@ -46,7 +48,7 @@ with due as (
     from due, ${s}.subscriptions sub
    where d.id = due.id and sub.id = d.subscription_id
   returning d.id, d.tenant_id, d.subscription_id, d.sequence, d.body, d.round, d.attempts, sub.url, sub.secret,
-            sub.retire_when_drained
+            sub.retire_when_drained, d.traceparent
 ), started as (
   insert into ${s}.attempts (delivery_id, tenant_id, round, attempt_no, started_at)
   select id, tenant_id, round, attempts, $1 from claimed

@@ -1,4 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import {
+  context as otelContext,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Span,
+} from '@opentelemetry/api';
 import { performance } from 'node:perf_hooks';
 import type { Pool } from 'pg';
 import { type BackoffPolicy, DEFAULT_BACKOFF, assertBackoffPolicy } from '../backoff';
@@ -17,6 +26,8 @@ import {
 import { WebhookEgress } from '../egress/webhook-egress';
 import { describeError, postWebhook } from './http-sender';
 import { deliveriesRefusedTotal, deliveriesTotal, deliverySeconds } from './webhook-metrics';
+
+const tracer = trace.getTracer('@platform/webhooks');
 
 export interface WebhookDispatcherOptions extends WebhookStoreOptions {
   /** Jitter source; default `Math.random`. */
@@ -152,8 +163,46 @@ export class WebhookDispatcher {
     });
   }
 
-  private async attempt(claimed: ClaimedRow, token: string): Promise<void> {
+  /**
+   * One attempt of a delivery, in a CLIENT span that continues the event's trace (its stored
+   * `traceparent`); the receiver gets that span's `traceparent` too.
+   */
+  private attempt(claimed: ClaimedRow, token: string): Promise<void> {
+    const parent =
+      claimed.traceparent === null
+        ? ROOT_CONTEXT
+        : propagation.extract(ROOT_CONTEXT, { traceparent: claimed.traceparent });
+    return tracer.startActiveSpan(
+      'webhook deliver',
+      {
+        kind: SpanKind.CLIENT,
+        attributes: {
+          'tenant.id': claimed.tenant_id,
+          'http.request.method': 'POST',
+          'webhook.delivery.id': claimed.id,
+          'webhook.attempt': claimed.attempts,
+        },
+      },
+      parent,
+      async (span) => {
+        try {
+          await this.attemptInSpan(claimed, token, span);
+        } catch (error) {
+          span.recordException(error as Error);
+          span.setStatus({ code: SpanStatusCode.ERROR });
+          throw error;
+        } finally {
+          span.end();
+        }
+      },
+    );
+  }
+
+  private async attemptInSpan(claimed: ClaimedRow, token: string, span: Span): Promise<void> {
+    const traceHeaders: Record<string, string> = {};
+    propagation.inject(otelContext.active(), traceHeaders);
     const headers = {
+      ...traceHeaders,
       ...signatureHeaders(claimed.secret, claimed.id, this.clock.now(), claimed.body),
       'webhook-sequence': claimed.sequence,
       'content-type': 'application/json',
@@ -168,6 +217,8 @@ export class WebhookDispatcher {
         })
       : { kind: 'refused', reason: `url ${verdict.reason}` };
     if (result.kind === 'refused') deliveriesRefusedTotal.inc();
+    if (result.kind === 'response') span.setAttribute('http.response.status_code', result.statusCode);
+    else span.setStatus({ code: SpanStatusCode.ERROR, message: result.kind });
     const latencyMs = Math.round(performance.now() - started);
     const now = this.clock.now();
     const step = nextStep(result, claimed.attempts, this.backoff, now, this.random);

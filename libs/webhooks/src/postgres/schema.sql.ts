@@ -66,6 +66,9 @@ create table if not exists ${s}.deliveries (
   unique (subscription_id, sequence)
 );
 
+-- The W3C traceparent of the event's trace: each attempt's span continues it (ADR 0027).
+alter table ${s}.deliveries add column if not exists traceparent text;
+
 create index if not exists deliveries_due_idx on ${s}.deliveries (next_attempt_at) where status = 'pending';
 create index if not exists deliveries_tenant_status_idx on ${s}.deliveries (tenant_id, status, updated_at);
 

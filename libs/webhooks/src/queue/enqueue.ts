@@ -104,8 +104,8 @@ export async function enqueueIn(
   await client.query(
     `insert into ${s}.deliveries
        (id, tenant_id, subscription_id, event_id, event_type, sequence, body, status, next_attempt_at,
-        created_at, updated_at)
-     select u.id, $1, u.subscription_id, $2, $3, u.sequence, u.body, 'pending', $4, $4, $4
+        created_at, updated_at, traceparent)
+     select u.id, $1, u.subscription_id, $2, $3, u.sequence, u.body, 'pending', $4, $4, $4, $9
        from unnest($5::uuid[], $6::uuid[], $7::bigint[], $8::text[]) as u (id, subscription_id, sequence, body)`,
     [
       tenantId,
@@ -116,6 +116,7 @@ export async function enqueueIn(
       deliveries.map((d) => d.subscriptionId),
       deliveries.map((d) => d.sequence),
       bodies,
+      event.traceparent ?? null,
     ],
   );
   return deliveries;
