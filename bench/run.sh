@@ -15,6 +15,8 @@ log() { printf '[bench] %s\n' "$*" >&2; }
 
 # 1. Infrastructure: the project's local PostgreSQL and Kafka (installs and starts what is missing).
 bash deploy/local/infra.sh start >&2
+# BENCH_TRACING=1: the http-command services export every span to the local Jaeger (ADR 0027)
+if [[ ${BENCH_TRACING:-0} == 1 ]]; then bash deploy/local/infra.sh start jaeger >&2; fi
 eval "$(bash deploy/local/infra.sh env)"
 
 # 2. pgbench, from the same PostgreSQL major version as the running server (postgresql-contrib on
@@ -45,7 +47,7 @@ node bench/build.mjs >&2
 
 # 4. Run. --expose-gc lets the harness collect between trials.
 # The command quoted beside the figures: `npm run bench`, with the BENCH_* settings given.
-settings=$(env | grep -E '^BENCH_(ONLY|REPS|TRIAL_SECONDS|WARMUP_SECONDS|PGBENCH_SECONDS|KEEP|COMMAND_SECONDS|COMMAND_CLIENTS|FULFILMENT_SECONDS|FULFILMENT_CLIENTS)=' | sort | tr '\n' ' ' || true)
+settings=$(env | grep -E '^BENCH_(ONLY|REPS|TRIAL_SECONDS|WARMUP_SECONDS|PGBENCH_SECONDS|KEEP|COMMAND_SECONDS|COMMAND_CLIENTS|FULFILMENT_SECONDS|FULFILMENT_CLIENTS|TRACING)=' | sort | tr '\n' ' ' || true)
 export BENCH_COMMAND=${BENCH_COMMAND:-"${settings}npm run bench"}
 export KAFKAJS_NO_PARTITIONER_WARNING=1
 # kafkajs 2.2 sets negative timers on Node >= 23 (harmless, known): keep its warning out of the output.

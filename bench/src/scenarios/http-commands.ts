@@ -51,7 +51,7 @@ export async function httpCommandScenarios(
     progress('http commands: starting the platform (6 services) and the raw fastify peer');
     const platform = await startPlatform(BASE_PORT, {
       name: 'bench',
-      extraEnv: { KAFKA_TOPIC_PREFIX: topicPrefix, LOG_LEVEL: 'warn' },
+      extraEnv: { KAFKA_TOPIC_PREFIX: topicPrefix, LOG_LEVEL: 'warn', ...tracingEnv() },
     });
     const peerService = startPeer(config, peerSchema, PEER_PORT);
     services.push(...platform.services, peerService);
@@ -202,4 +202,17 @@ async function untilAccepted(agent: Agent, target: Target, i: number): Promise<v
     if (response.statusCode === 201) return;
   }
   throw new Error(`commands of tenant ${i} not accepted within 30 s: ${last}`);
+}
+
+/**
+ * `BENCH_TRACING=1` (bench/run.sh starts the local Jaeger then): every service exports every span
+ * (100 % sampling) to it, to weigh tracing's cost against a run without (ADR 0027).
+ */
+function tracingEnv(): Record<string, string> {
+  if (process.env['BENCH_TRACING'] !== '1') return {};
+  return {
+    OTEL_TRACES_EXPORTER: 'otlp',
+    OTEL_EXPORTER_OTLP_ENDPOINT: process.env['OTEL_EXPORTER_OTLP_ENDPOINT'] ?? 'http://127.0.0.1:4318',
+    OTEL_TRACES_SAMPLER: 'parentbased_always_on',
+  };
 }
