@@ -62,7 +62,9 @@ export function startTracing(defaultServiceName: string, env: NodeJS.ProcessEnv 
     new HttpInstrumentation({
       ignoreIncomingRequestHook: (request) => QUIET_PATHS.has((request.url ?? '').split('?')[0] ?? ''),
     }),
-    new PgInstrumentation({ enhancedDatabaseReporting: false }),
+    // statements outside any trace (the relay's and the pollers' loops) get no span: a root trace
+    // per poll would bury the requests' traces
+    new PgInstrumentation({ enhancedDatabaseReporting: false, requireParentSpan: true }),
   ];
 }
 
