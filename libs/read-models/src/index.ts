@@ -18,3 +18,7 @@ export * from './orders/order-list.query';
 export * from './orders/order-summary.query';
 export * from './orders/order-summary-projection';
 export * from './pending-migrations';
+export * from './rebuild/rebuildable-projection';
+export * from './rebuild/rebuild-event-source';
+export * from './rebuild/projection-versions';
+export * from './rebuild/projection-rebuilder';

@@ -13,6 +13,8 @@ import {
 } from './order-view.statements';
 import { summaryDeltas } from './order-summary-projection';
 import { applySummaryDeltas } from './order-summary.statements';
+import { holdLiveSide } from '../rebuild/projection-rebuilder';
+import { ORDERS_PROJECTION } from '../rebuild/rebuildable-projection';
 
 export type ApplyOutcome = 'applied' | 'duplicate' | 'skipped';
 
@@ -76,6 +78,8 @@ export class OrderViewStore {
     const positions = events.flatMap((e) => (e.position === undefined ? [] : [e.position]));
     const positionsWithin = dataSource === this.positions.main;
     const outcomes = await dataSource.transaction(async (manager) => {
+      // first, before any write: a rebuild's switch of this tenant's model waits for it (ADR 0033)
+      await holdLiveSide(manager, ORDERS_PROJECTION, tenantId);
       // before the scope: the row-level-security role has no rights on the progress table
       if (positionsWithin) await this.positions.recordWithin(manager, tenantId, positions);
       await scopeToTenant(manager, tenantId, storage);
@@ -96,6 +100,7 @@ export class OrderViewStore {
     meta: AppliedEventMeta,
   ): Promise<ApplyOutcome> {
     return this.inTenant(tenantId, async (manager) => {
+      await holdLiveSide(manager, ORDERS_PROJECTION, tenantId);
       const inserted = await manager
         .createQueryBuilder()
         .insert()
