@@ -25,6 +25,8 @@ import { ParkedEventsHttpController } from './parking/parked-events.http.control
 import { PARKED_EVENTS, parkingProviders, PROJECTION_AUDIT } from './parking/parking.provider';
 import { ProductProjectionController } from './products/product-projection.message-controller';
 import { readModelStorageOwner } from './tenant-storage/read-model-storage.owner';
+import { rebuildProviders } from './rebuild/rebuild.provider';
+import { RebuildsHttpController } from './rebuild/rebuilds.http.controller';
 
 @Module({})
 export class AppModule {
@@ -42,7 +44,7 @@ export class AppModule {
           tenancy: { jwt: jwtOptionsOf(config), apiKeys: false },
         }),
       ],
-      controllers: [ParkedEventsHttpController, DeadLettersHttpController],
+      controllers: [ParkedEventsHttpController, DeadLettersHttpController, RebuildsHttpController],
       providers: [
         { provide: SERVICE_CONFIG, useValue: config },
         // It owns the read models (ADR 0031): every tenant's storage runs its pending migrations
@@ -68,6 +70,7 @@ export class AppModule {
         ProductViewsProvider,
         ProductProjectionController,
         SeenPositionsPruner,
+        ...rebuildProviders,
       ],
       exports: [READ_MODELS],
     };

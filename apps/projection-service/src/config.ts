@@ -24,6 +24,13 @@ export const configSchema = z
       .default(10 * 60 * 1_000),
     /** Tenant storages (schemas, databases) migrated at once by the pending-migrations pass at start (ADR 0031). */
     READ_MODEL_MIGRATION_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
+    /** Schema of the PostgreSQL event store on `DATABASE_URL` that rebuilds read (ADR 0033). */
+    EVENT_STORE_SCHEMA: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/)
+      .default('event_store'),
+    /** Events a rebuild reads and folds per page (ADR 0033). */
+    REBUILD_PAGE_SIZE: z.coerce.number().int().min(100).max(50_000).default(5_000),
   })
   .superRefine(jwtRules);
 

@@ -86,6 +86,18 @@ export const calls = {
     path: `/v1/admin/parked/${seg(tenant)}/${seg(aggregateId)}/${action}`,
     service: 'projection',
   }),
+  startRebuild: (projection: string, tenant?: string): ApiCall => ({
+    method: 'POST',
+    path: `/v1/admin/projections/${seg(projection)}/rebuilds`,
+    body: tenant === undefined ? {} : { tenant },
+    service: 'projection',
+  }),
+  getRebuild: (id: string): ApiCall => ({
+    method: 'GET',
+    path: `/v1/admin/rebuilds/${seg(id)}`,
+    service: 'projection',
+  }),
+  listRebuilds: (): ApiCall => ({ method: 'GET', path: '/v1/admin/rebuilds', service: 'projection' }),
   listDlq: (topic: string, options: { limit?: string; from?: string }): ApiCall => {
     const query = new URLSearchParams(
       Object.entries(options).filter((entry): entry is [string, string] => entry[1] !== undefined),

@@ -95,6 +95,50 @@ describe('tenantctl', () => {
     ]);
   });
 
+  it('starts a rebuild of one tenant on the projection service', async () => {
+    const { io, sent } = harness({ status: 202, body: { id: 'j-1', state: 'running' } });
+    expect(await runCli(['projections', 'rebuild', 'orders', '--tenant', 'acme'], io)).toBe(0);
+    expect(sent.map((s) => s.call)).toEqual([
+      {
+        method: 'POST',
+        path: '/v1/admin/projections/orders/rebuilds',
+        body: { tenant: 'acme' },
+        service: 'projection',
+      },
+    ]);
+  });
+
+  it('follows a rebuild with --wait until it ends, drawing its progress, and exits by its outcome', async () => {
+    const progress = (done: number) => ({ done, total: 10, ratePerSecond: 5, etaSeconds: (10 - done) / 5 });
+    for (const [final, code] of [
+      ['succeeded', 0],
+      ['failed', 1],
+    ] as const) {
+      const answers: ApiResult[] = [
+        { status: 202, body: { id: 'j-1', state: 'running', progress: progress(0) } },
+        { status: 200, body: { id: 'j-1', state: 'running', progress: progress(5) } },
+        { status: 200, body: { id: 'j-1', state: final, progress: progress(10) } },
+      ];
+      const { io, sent, out } = harness();
+      const lines: string[] = [];
+      const followed: CliIo = {
+        ...io,
+        send: async (c, call) => (sent.push({ connection: c, call }), answers.shift() as ApiResult),
+        progress: (l) => lines.push(l),
+      };
+      expect(await runCli(['projections', 'rebuild', 'orders', '--wait', '--interval', '1'], followed)).toBe(
+        code,
+      );
+      expect(sent.map((s) => `${s.call.method} ${s.call.path}`)).toEqual([
+        'POST /v1/admin/projections/orders/rebuilds',
+        'GET /v1/admin/rebuilds/j-1',
+        'GET /v1/admin/rebuilds/j-1',
+      ]);
+      expect(lines.map((l) => l.split(']')[1]?.trim().split(' ')[0])).toEqual(['0%', '50%', '100%']);
+      expect(JSON.parse(out.join('\n'))).toMatchObject({ state: final });
+    }
+  });
+
   it('exits 1 when a replay leaves the aggregate parked', async () => {
     const { io } = harness({ status: 200, body: { status: 'parked', error: 'still failing' } });
     expect(await runCli(['parked', 'replay', 't-1', 'o-1'], io)).toBe(1);

@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { send, type ApiCall, type ApiResult, type Connection } from './api-client';
 import { downloadArchive, uploadArchive, type TransferProgress } from './archive-transfer';
 import { calls } from './calls';
+import { progressBar, type ReportedProgress } from './progress-bar';
 
 export interface CliIo {
   readonly out: (text: string) => void;
@@ -204,6 +205,57 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
     .action((tenant: string, aggregateId: string) =>
       run(calls.handleParked(tenant, aggregateId, 'skip'), stillParked),
     );
+
+  const projections = program
+    .command('projections')
+    .description("the projection's read models: rebuild blue/green from the event store (platform-admin)");
+  projections
+    .command('rebuild <projection>')
+    .description('rebuild a projection (orders) for one tenant or all; exit 1 when the rebuild failed')
+    .option('--tenant <tenant>', 'only this tenant (id or slug)')
+    .option('--wait', 'follow the rebuild with a progress bar until it ends')
+    .option('--interval <ms>', 'how often --wait asks, in ms', '500')
+    .action(async (projection: string, options: { tenant?: string; wait?: boolean; interval: string }) => {
+      if (!options.wait) return run(calls.startRebuild(projection, options.tenant));
+      await follow(projection, options.tenant, Math.max(1, Number(options.interval) || 500));
+    });
+  projections
+    .command('rebuilds [id]')
+    .description('the rebuilds this projection instance ran or runs, or one of them')
+    .action((id?: string) => run(id === undefined ? calls.listRebuilds() : calls.getRebuild(id)));
+
+  interface Job {
+    readonly id: string;
+    readonly state: 'running' | 'succeeded' | 'failed';
+    readonly progress: ReportedProgress;
+  }
+  /** Starts a rebuild and polls it until it ends, drawing its progress; prints the final job. */
+  const follow = async (
+    projection: string,
+    tenant: string | undefined,
+    intervalMs: number,
+  ): Promise<void> => {
+    const opts = program.opts<{ projectionUrl: string; token?: string }>();
+    if (!opts.token) return run(calls.startRebuild(projection, tenant)); // says why
+    const connection = { url: opts.projectionUrl, token: opts.token };
+    let result = await io.send(connection, calls.startRebuild(projection, tenant));
+    const show = io.progress ?? ((line: string) => io.err(line));
+    while (result.status < 400 && (result.body as Job).state === 'running') {
+      show(progressBar((result.body as Job).progress));
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+      result = await io.send(connection, calls.getRebuild((result.body as Job).id));
+    }
+    const text = JSON.stringify(result.body, null, 2);
+    if (result.status >= 400) {
+      io.err(text);
+      exitCode = 1;
+      return;
+    }
+    show(progressBar((result.body as Job).progress));
+    if (io.progress === defaultIo.progress && process.stderr.isTTY) process.stderr.write('\n');
+    io.out(text);
+    exitCode = (result.body as Job).state === 'succeeded' ? 0 : 1;
+  };
 
   const dlq = program.command('dlq').description('Kafka dead-letter topics (<topic>.dlq; platform-admin)');
   dlq
