@@ -11,6 +11,7 @@ import { httpCommandScenarios } from './scenarios/http-commands';
 import { kafkaScenarios } from './scenarios/kafka';
 import { provisioningScenarios } from './scenarios/provisioning';
 import { readAllScenario, readStreamScenarios } from './scenarios/reads';
+import { rebuildScenarios } from './scenarios/rebuild';
 
 const READ_ALL_EVENTS = 20_000;
 
@@ -101,6 +102,9 @@ async function main(): Promise<number> {
     });
     await attempt('fulfilment scenarios', async () => {
       rows.push(...(await fulfilmentScenarios(config, isSelected)));
+    });
+    await attempt('rebuild scenario', async () => {
+      rows.push(...(await rebuildScenarios(config, isSelected)));
     });
   } finally {
     if (!config.keep) {

@@ -39,20 +39,21 @@ export async function insertProcessedEvents(
 
 /**
  * The tenant's rows of these orders, locked until the transaction ends (in id order, so two
- * transactions over the same orders cannot deadlock on them); keyed by lower-case id.
+ * transactions over the same orders cannot deadlock on them); keyed by lower-case id. `lock`
+ * false: not locked (a rebuild's tables have no other writer).
  */
 export async function selectOrdersForUpdate(
   manager: EntityManager,
   tenantId: string,
   orderIds: readonly string[],
+  lock = true,
 ): Promise<Map<string, OrderRow>> {
   const records: OrderRecord[] = await manager.query(
     `SELECT id, customer_id, status, items, total_amount::text AS total_amount, currency, item_count,
             created_at, updated_at, version, last_position::text AS last_position
        FROM orders
       WHERE tenant_id = $1 AND id = ANY($2::uuid[])
-      ORDER BY id
-        FOR UPDATE`,
+      ORDER BY id${lock ? ' FOR UPDATE' : ''}`,
     [tenantId, orderIds],
   );
   return new Map(records.map((record) => [record.id, rowOf(record)]));

@@ -76,6 +76,8 @@ export class ProjectionRebuilder {
     await dataSource.query(`DROP SCHEMA IF EXISTS "${names.old}" CASCADE`);
     await createShadow(this.databaseUrl, storage, names.shadow);
     try {
+      // the bulk pass writes tables with their keys only; their other indexes are made after it
+      const indexes = await dropSecondaryIndexes(dataSource, names.shadow, projection.tables);
       let events = 0;
       // the bulk pass: the next page is read while this one is written
       let cursor: Checkpoint | undefined;
@@ -98,6 +100,7 @@ export class ProjectionRebuilder {
         onEvents(page.events.length);
         if (!full) break;
       }
+      for (const definition of indexes) await dataSource.query(definition);
       // the switch: live writes of this tenant wait from here to the commit
       let caughtUpUnderLock = 0;
       const switchStarted = performance.now();
@@ -174,6 +177,26 @@ async function createShadow(databaseUrl: string, storage: TenantStorage, schema:
   } finally {
     await dataSource.destroy();
   }
+}
+
+/**
+ * Drops the indexes of the tables that no key or constraint needs and returns their definitions
+ * (`CREATE INDEX <same name> ON <schema>.<table> …`, as the migrations made them), to run again.
+ */
+async function dropSecondaryIndexes(
+  dataSource: DataSource,
+  schema: string,
+  tables: readonly string[],
+): Promise<string[]> {
+  const rows: { name: string; definition: string }[] = await dataSource.query(
+    `SELECT i.indexname AS name, i.indexdef AS definition FROM pg_indexes i
+      WHERE i.schemaname = $1 AND i.tablename = ANY($2)
+        AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)
+      ORDER BY i.indexname`,
+    [schema, tables],
+  );
+  for (const row of rows) await dataSource.query(`DROP INDEX "${schema}"."${row.name}"`);
+  return rows.map((row) => row.definition);
 }
 
 /**

@@ -54,7 +54,7 @@ export const ORDERS_PROJECTION: RebuildableProjection = {
   async applyPage(manager, tenantId, events) {
     if (events.length === 0) return;
     const orderIds = [...new Set(events.map((e) => orderIdOf(e)))];
-    const current = await selectOrdersForUpdate(manager, tenantId, orderIds);
+    const current = await selectOrdersForUpdate(manager, tenantId, orderIds, false);
     const { changed } = projectOrders(
       current,
       events.map((e) => ({
