@@ -5,3 +5,4 @@ export { TenantSpanProcessor, TENANT_ID_ATTRIBUTE } from './tracing/tenant-span-
 export * from './metrics';
 export * from './logger';
 export { setHttpRoute, setHttpTenant } from './tracing/http-server-span';
+export * from './tenant-labels';
