@@ -7,6 +7,9 @@ serviceMain(
   'gateway',
   configSchema,
   (config, instanceId, logger) => AppModule.forRoot(config, instanceId, logger),
-  // The contract names GATEWAY_PORT; PORT works as for every service.
-  (config) => config.GATEWAY_PORT ?? config.PORT,
+  {
+    // The contract names GATEWAY_PORT; PORT works as for every service.
+    portOf: (config) => config.GATEWAY_PORT ?? config.PORT,
+    edge: true,
+  },
 );

@@ -6,7 +6,6 @@ import { ProblemError } from '@platform/contracts';
 import {
   createLogger,
   currentTraceId,
-  histogram,
   setHttpRoute,
   setHttpTenant,
   startDefaultMetrics,
@@ -20,6 +19,7 @@ import { buildManagementServer } from './http/management-server';
 import { hardenRequestParsing, hostileInputOptions } from './http/hostile-input';
 import { ProblemFilter } from './http/problem.filter';
 import { PinoNestLogger } from './http/pino-nest-logger';
+import { observeRequests } from './http/request-observers';
 import { installProcessSafetyNet } from './process-safety-net';
 import { waitForDependencies, type StartupDependency } from './startup-dependencies';
 
@@ -33,6 +33,8 @@ export interface ServiceSetup {
   readonly bodyLimit: number;
   /** Waited for (with backoff, logged) before the application is built. */
   readonly dependencies?: readonly StartupDependency[];
+  /** The public edge (the gateway): counts tenant commands and queries (see `observeRequests`). */
+  readonly edge?: boolean;
 }
 
 export interface ServiceDefinition {
@@ -44,15 +46,9 @@ export interface ServiceDefinition {
 
 export const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
 
-const requestSeconds = histogram('http_server_request_duration_seconds', 'HTTP request duration', [
-  'method',
-  'route',
-  'status',
-]);
-
 /**
  * Starts a service the same way everywhere: JSON logs, problem+json errors, `X-Trace-Id`, request
- * metrics, health endpoints, `/metrics` on a management port of its own, and a graceful stop on SIGTERM (consumers stop and
+ * metrics and access logs, health endpoints, `/metrics` on a management port of its own, and a graceful stop on SIGTERM (consumers stop and
  * commit, HTTP drains, the producer flushes, spans are exported). Exits 1 with the list of bad
  * variables when the configuration is invalid. Waits for its dependencies (PostgreSQL here, Kafka
  * in `KafkaMessaging.connect`) rather than exiting when they are not up yet. Installs the
@@ -75,21 +71,50 @@ export async function runService(definition: ServiceDefinition): Promise<NestFas
   startDefaultMetrics(definition.name);
   await waitForDependencies(setup.dependencies ?? [], logger);
 
+  const app = await createHttpApplication(setup.module, logger, setup);
+
+  await app.listen(setup.port, setup.host);
+  const management = buildManagementServer(app.get(Readiness, { strict: false }), logger);
+  await management.listen({ port: setup.managementPort, host: setup.host });
+  logger.info({ port: setup.port, managementPort: setup.managementPort }, `${definition.name} listening`);
+  onShutdownSignal(async (signal) => {
+    logger.info({ signal }, 'shutting down');
+    // Nest's order: beforeApplicationShutdown (consumers stop and commit), HTTP drains,
+    // onApplicationShutdown (reply listeners stop, producer flushes); then spans are exported.
+    // The management port answers until the service has stopped.
+    await app.close();
+    await management.close();
+    await stopTracing();
+    logger.info('stopped');
+  });
+  return app;
+}
+
+/**
+ * The Nest application on fastify as every service has it (not listening yet): problem+json
+ * errors, JSON and YAML bodies only, `X-Trace-Id`, request metrics and the access log.
+ */
+export async function createHttpApplication(
+  module: unknown,
+  logger: Logger,
+  options: { readonly bodyLimit?: number; readonly edge?: boolean } = {},
+): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
-    bodyLimit: setup.bodyLimit,
+    bodyLimit: options.bodyLimit ?? 1_048_576,
     genReqId: () => randomUUID(),
+    // the access log is ours (observeRequests): one line per request, no child logger per request
     logger: false,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-    ...hostileInputOptions(logger),
+    ...hostileInputOptions(),
   });
-  const app = await NestFactory.create<NestFastifyApplication>(setup.module as never, adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, {
     logger: new PinoNestLogger(logger),
     abortOnError: false,
     // JSON only, parsed strictly (hardenRequestParsing); Nest's own parsers would accept forms too
     bodyParser: false,
   });
-  app.useGlobalFilters(new ProblemFilter(logger));
+  app.useGlobalFilters(new ProblemFilter());
 
   const fastify = app.getHttpAdapter().getInstance();
   fastify.decorateRequest('identity', undefined);
@@ -112,33 +137,8 @@ export async function runService(definition: ServiceDefinition): Promise<NestFas
     setHttpTenant((request as IdentifiedRequest).identity?.tenant?.tenantId);
     done(null, payload);
   });
-  fastify.addHook('onResponse', (request, reply, done) => {
-    requestSeconds.observe(
-      {
-        method: request.method,
-        route: request.routeOptions.url ?? 'unmatched',
-        status: String(reply.statusCode),
-      },
-      reply.elapsedTime / 1_000,
-    );
-    done();
-  });
+  observeRequests(fastify, logger, { edge: options.edge === true });
   // Nest sends fastify's own errors (bad JSON, 413, 415) and unknown routes through ProblemFilter.
-
-  await app.listen(setup.port, setup.host);
-  const management = buildManagementServer(app.get(Readiness, { strict: false }));
-  await management.listen({ port: setup.managementPort, host: setup.host });
-  logger.info({ port: setup.port, managementPort: setup.managementPort }, `${definition.name} listening`);
-  onShutdownSignal(async (signal) => {
-    logger.info({ signal }, 'shutting down');
-    // Nest's order: beforeApplicationShutdown (consumers stop and commit), HTTP drains,
-    // onApplicationShutdown (reply listeners stop, producer flushes); then spans are exported.
-    // The management port answers until the service has stopped.
-    await app.close();
-    await management.close();
-    await stopTracing();
-    logger.info('stopped');
-  });
   return app;
 }
 

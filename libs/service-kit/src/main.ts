@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Logger } from '@platform/observability';
+import { configureTenantLabels, type Logger } from '@platform/observability';
 import type { TokenVerifierOptions } from '@platform/tenancy';
 import { runService } from './bootstrap';
 import { ConfigError, instanceIdOf, loadConfig } from './config/config';
@@ -13,6 +13,15 @@ interface BaseConfig {
   readonly MANAGEMENT_PORT?: number | undefined;
   readonly INSTANCE_ID?: string | undefined;
   readonly DATABASE_URL?: string;
+  readonly METRICS_TENANT_LABELS_TOP: number;
+  readonly METRICS_TENANT_LABELS: readonly string[];
+}
+
+export interface ServiceMainOptions<C> {
+  /** The service's port from its configuration; default `PORT`. */
+  readonly portOf?: (config: C) => number;
+  /** The public edge (the gateway): counts tenant commands and queries. */
+  readonly edge?: boolean;
 }
 
 /**
@@ -28,8 +37,9 @@ export function serviceMain<S extends z.ZodObject>(
   name: string,
   schema: S,
   rootModule: (config: z.infer<S>, instanceId: string, logger: Logger) => unknown,
-  portOf: (config: z.infer<S>) => number = (config) => (config as BaseConfig).PORT,
+  options: ServiceMainOptions<z.infer<S>> = {},
 ): void {
+  const portOf = options.portOf ?? ((config: z.infer<S>) => (config as BaseConfig).PORT);
   let log: Logger | undefined;
   runService({
     name,
@@ -38,6 +48,7 @@ export function serviceMain<S extends z.ZodObject>(
       const config = loadConfig(schema, process.env);
       const base = config as BaseConfig;
       const port = portOf(config);
+      configureTenantLabels({ top: base.METRICS_TENANT_LABELS_TOP, optIn: base.METRICS_TENANT_LABELS });
       return {
         module: rootModule(config, instanceIdOf(base.INSTANCE_ID), logger),
         port,
@@ -45,6 +56,7 @@ export function serviceMain<S extends z.ZodObject>(
         host: base.HOST,
         bodyLimit: base.BODY_LIMIT_BYTES,
         dependencies: base.DATABASE_URL === undefined ? [] : [postgresDependency(base.DATABASE_URL)],
+        edge: options.edge === true,
       };
     },
   }).catch((error: unknown) => {

@@ -22,7 +22,17 @@ describe('loadConfig', () => {
       PORT: 8081,
       HOST: '0.0.0.0',
       BODY_LIMIT_BYTES: 1_048_576,
+      METRICS_TENANT_LABELS_TOP: 20,
+      METRICS_TENANT_LABELS: [],
     });
+  });
+
+  it('reads the tenant labels of metrics: a top and an opt-in list', () => {
+    expect(
+      loadConfig(schema, { METRICS_TENANT_LABELS_TOP: '5', METRICS_TENANT_LABELS: 'a-1,b_2' }),
+    ).toMatchObject({ METRICS_TENANT_LABELS_TOP: 5, METRICS_TENANT_LABELS: ['a-1', 'b_2'] });
+    expect(() => loadConfig(schema, { METRICS_TENANT_LABELS: 'a b' })).toThrow(/METRICS_TENANT_LABELS: /);
+    expect(() => loadConfig(schema, { METRICS_TENANT_LABELS_TOP: '-1' })).toThrow(ConfigError);
   });
 
   it('parses a broker list', () => {

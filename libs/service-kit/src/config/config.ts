@@ -150,7 +150,18 @@ export const httpEnv = (defaultPort: number) => ({
   HOST: z.string().min(1).default('0.0.0.0'),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1_024).default(1_048_576),
   MANAGEMENT_PORT: port.optional(),
+  ...metricsEnv,
 });
+
+/** The `tenant` label of metrics (ADR 0028): the top tenants by traffic, plus an opt-in list. */
+export const metricsEnv = {
+  METRICS_TENANT_LABELS_TOP: z.coerce.number().int().min(0).max(1_000).default(20),
+  METRICS_TENANT_LABELS: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]*(,[A-Za-z0-9_-]+)*$/, 'must be a comma-separated list of tenant ids')
+    .default('')
+    .transform((value) => (value === '' ? [] : value.split(','))),
+};
 
 export { port as portSchema };
 

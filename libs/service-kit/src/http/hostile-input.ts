@@ -7,7 +7,6 @@ import {
   refusedJsonText,
   type ProblemKind,
 } from '@platform/contracts';
-import type { Logger } from '@platform/observability';
 import { sendProblem } from './problem.filter';
 
 /**
@@ -31,10 +30,10 @@ export const SINGLETON_HEADERS = [
  * path that does not decode (400), a path parameter over `maxParamLength` (414) and, on the socket,
  * a request Node's parser refuses (headers over the limit: 431, anything else: 400).
  */
-export function hostileInputOptions(logger: Logger) {
+export function hostileInputOptions() {
   return {
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void =>
-      sendProblem(request, reply, error, logger),
+      sendProblem(request, reply, error),
     clientErrorHandler: (error: Error & { code?: string }, socket: Socket): void =>
       answerClientError(error, socket),
   };

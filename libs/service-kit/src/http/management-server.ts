@@ -1,9 +1,10 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { ProblemError } from '@platform/contracts';
-import { metricsRegistry } from '@platform/observability';
+import { metricsRegistry, type Logger } from '@platform/observability';
 import type { Readiness } from '../health/readiness';
 import { readinessAnswer } from '../health/readiness-answer';
 import { toProblem } from './problem-response';
+import { observeRequests } from './request-observers';
 
 /** `MANAGEMENT_PORT` when unset: the service's own port plus this (gateway 8080 -> 8180). */
 export const MANAGEMENT_PORT_OFFSET = 100;
@@ -15,7 +16,7 @@ export const defaultManagementPort = (servicePort: number): number => servicePor
  * The management surface of a service, on a listener of its own (`MANAGEMENT_PORT`), apart from the
  * port API clients reach: `/metrics` (Prometheus text) and, for probes that look here, the same
  * `/health/live` and `/health/ready` as the service port. Nothing else: any other path is a 404
- * problem+json. Not listening yet: call `listen` on the result (or `inject` in tests).
+ * problem+json. With a `logger`, each request is access-logged. Not listening yet: call `listen` on the result (or `inject` in tests).
  *
  * @example
  * const management = buildManagementServer(app.get(Readiness, { strict: false }));
@@ -23,8 +24,10 @@ export const defaultManagementPort = (servicePort: number): number => servicePor
  * // on shutdown, after the service's own server
  * await management.close();
  */
-export function buildManagementServer(readiness: Readiness): FastifyInstance {
+export function buildManagementServer(readiness: Readiness, logger?: Logger): FastifyInstance {
   const server = Fastify({ logger: false, forceCloseConnections: true });
+  // access-log lines (scrapes and probes at debug); no tenant traffic here
+  if (logger) observeRequests(server, logger);
   server.get('/metrics', async (_request, reply) => {
     const text = await metricsRegistry.metrics();
     return reply.header('content-type', metricsRegistry.contentType).send(text);

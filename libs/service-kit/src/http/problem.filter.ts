@@ -1,37 +1,27 @@
 import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { currentTraceId, type Logger } from '@platform/observability';
+import { currentTraceId } from '@platform/observability';
 import { toProblem } from './problem-response';
+import type { FailedRequest } from './request-observers';
 
 /** Sends every error escaping a handler, guard or pipe as `application/problem+json`. */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
-  constructor(private readonly logger?: Logger) {}
-
   catch(error: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw error;
     const http = host.switchToHttp();
-    sendProblem(http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>(), error, this.logger);
+    sendProblem(http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>(), error);
   }
 }
 
 /**
- * Answers with the problem `error` maps to. A 500 is logged with the error (on `logger`, the
- * service's: fastify's own request logger is switched off), so that its traceId leads somewhere.
+ * Answers with the problem `error` maps to. A 5xx is logged with its error by the access log
+ * (`observeRequests`), so that its traceId leads somewhere.
  */
-export function sendProblem(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  error: unknown,
-  logger?: Logger,
-): void {
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: unknown): void {
   const problem = toProblem(error, request.url, currentTraceId() ?? request.id);
-  if (problem.status >= 500 && problem.status !== 503) {
-    (logger ?? request.log).error(
-      { err: error, method: request.method, url: request.url.slice(0, 200), traceId: problem.body.traceId },
-      'request failed',
-    );
-  }
+  // the access log writes a 5xx with its error (request-observers.ts)
+  if (problem.status >= 500) (request as FailedRequest).failure = error;
   void reply
     .status(problem.status)
     .headers(problem.headers)
