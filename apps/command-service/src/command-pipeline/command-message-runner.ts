@@ -10,10 +10,11 @@ import {
   type TenantSnapshot,
 } from '@platform/contracts';
 import { MESSAGING, NonRetriableError, type ConsumedMessage, type KafkaMessaging } from '@platform/messaging';
-import { currentTraceHeaders, type Logger } from '@platform/observability';
+import { currentTraceHeaders, tenantLabel, type Logger } from '@platform/observability';
 import { SERVICE_LOGGER } from '@platform/service-kit';
 import { statusRefusal, TenantContextStore, TenantDirectory } from '@platform/tenancy';
 import type { CommandMetadata } from './command-metadata';
+import { commandOutcome, commandSeconds, commandsHandled, quotaOf, quotaRefusals } from './command-metrics';
 
 /** What running a command gave: the requester's result, or the problem it gets (and its cause, for the log). */
 export type CommandRun =
@@ -47,14 +48,19 @@ export class CommandMessageRunner {
     context: MessageDefinition['context'],
     handle: (command: C, meta: CommandMetadata, tenant: TenantSnapshot) => Promise<CommandRun>,
   ): Promise<void> {
+    const started = performance.now();
     const parsed = parseCommand(message, context);
     if (!parsed.ok) {
+      // the type is not a known one (or not valid): not a label value
+      const tenant = tenantLabel(TenantContextStore.current()?.tenantId);
+      commandsHandled.inc({ tenant, type: 'invalid', outcome: 'invalid' });
       await this.messaging.reply(message, { ok: false, problem: parsed.problem });
       throw new NonRetriableError(parsed.problem.detail);
     }
     const tenant = TenantContextStore.require();
     const known = await this.activeTenant(tenant.tenantId);
     if (!known.ok) {
+      this.count(tenant.tenantId, parsed.command.type, known.refusal, started);
       await this.messaging.reply(message, { ok: false, problem: known.refusal });
       throw new NonRetriableError(`${known.refusal.kind}: ${known.refusal.detail}`);
     }
@@ -71,6 +77,7 @@ export class CommandMessageRunner {
       ...(parsed.ifMatch !== undefined && { ifMatch: parsed.ifMatch }),
     };
     const outcome = await handle(parsed.command as C, meta, known.tenant);
+    this.count(tenant.tenantId, parsed.command.type, outcome.ok ? undefined : outcome.problem, started);
     if (!outcome.ok) {
       if (outcome.cause !== undefined) {
         this.logger.error(
@@ -83,6 +90,14 @@ export class CommandMessageRunner {
     }
     // Appended = accepted: the relay publishes the events; the reply does not wait for it.
     await this.messaging.reply(message, { ok: true, result: outcome.result });
+  }
+
+  private count(tenantId: string, type: string, problem: ProblemData | undefined, started: number): void {
+    const outcome = commandOutcome(problem);
+    const tenant = tenantLabel(tenantId);
+    commandsHandled.inc({ tenant, type, outcome });
+    commandSeconds.observe({ type, outcome }, (performance.now() - started) / 1_000);
+    if (problem?.kind === 'quotaExceeded') quotaRefusals.inc({ tenant, quota: quotaOf(problem) });
   }
 
   /** The contract's tenant-status rule, enforced on commands that arrive on Kafka; the plan's quotas. */

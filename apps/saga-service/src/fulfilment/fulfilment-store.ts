@@ -309,6 +309,14 @@ export class FulfilmentStore {
     }));
   }
 
+  /** Sagas with a deadline set (waiting on a step), and those whose deadline is past. */
+  async deadlineCounts(): Promise<{ inFlight: number; overdue: number }> {
+    const { rows } = await this.pool.query<{ in_flight: string; overdue: string }>(
+      `select count(*) as in_flight, count(*) filter (where due_at < now()) as overdue from ${this.s}.timers`,
+    );
+    return { inFlight: Number(rows[0]?.in_flight ?? 0), overdue: Number(rows[0]?.overdue ?? 0) };
+  }
+
   /** The earliest due time of any timer, or undefined when none is set. */
   async nextDueAt(): Promise<Date | undefined> {
     const { rows } = await this.pool.query<{ due_at: Date | null }>(

@@ -23,6 +23,7 @@ import { FulfilmentStore } from './fulfilment-store';
 import { FulfilmentMessageController } from './fulfilment.message-controller';
 import { FULFILMENT_OPTIONS, type FulfilmentModuleOptions } from './fulfilment.options';
 import { OutboxRelay } from './outbox-relay';
+import { trackDeadlines } from './saga-metrics';
 import { SagaSteps } from './saga-steps';
 import { sagaStorageOwner } from './saga-storage.owner';
 
@@ -102,7 +103,11 @@ export class FulfilmentModule {
         {
           provide: FulfilmentStore,
           inject: [SAGA_POOL],
-          useFactory: (pool: Pool) => new FulfilmentStore(pool, options.schema),
+          useFactory: (pool: Pool) => {
+            const store = new FulfilmentStore(pool, options.schema);
+            trackDeadlines(() => store.deadlineCounts());
+            return store;
+          },
         },
         {
           provide: SagaSteps,

@@ -7,9 +7,9 @@ import {
   trace,
 } from '@opentelemetry/api';
 import type { Pool } from 'pg';
-import { currentTraceHeaders, type Logger } from '@platform/observability';
+import { currentTraceHeaders, tenantLabel, type Logger } from '@platform/observability';
 import type { DueTimer, FulfilmentStore, SagaStep, StepOutcome } from './fulfilment-store';
-import { sagaInputs, sagasFinished, sagasStarted } from './saga-metrics';
+import { sagaInputs, sagasFinished, sagasStarted, sagasTimedOut } from './saga-metrics';
 
 export interface SagaStepsOptions {
   readonly stepTimeoutMs: number;
@@ -72,7 +72,7 @@ export class SagaSteps {
             { now: new Date().toISOString(), stepTimeoutMs: this.options.stepTimeoutMs },
           );
           span.setAttribute('saga.outcome', outcome.kind);
-          this.afterCommit(outcome);
+          this.afterCommit(outcome, step.tenantId);
           return outcome;
         } catch (error) {
           span.recordException(error as Error);
@@ -126,7 +126,7 @@ export class SagaSteps {
     }
   }
 
-  private afterCommit(outcome: StepOutcome): void {
+  private afterCommit(outcome: StepOutcome, tenantId: string): void {
     if (outcome.kind !== 'applied') {
       sagaInputs.inc({ outcome: outcome.kind === 'duplicate' ? 'duplicate' : 'ignored' });
       return;
@@ -135,8 +135,10 @@ export class SagaSteps {
     if (outcome.before === 'idle' && outcome.after.status !== 'idle') sagasStarted.inc();
     if (outcome.before !== outcome.after.status) {
       if (outcome.after.status === 'shipped') sagasFinished.inc({ outcome: 'shipped', reason: '' });
-      if (outcome.after.status === 'cancelled')
+      if (outcome.after.status === 'cancelled') {
         sagasFinished.inc({ outcome: 'cancelled', reason: outcome.after.reason });
+        if (outcome.after.reason === 'timeout') sagasTimedOut.inc({ tenant: tenantLabel(tenantId) });
+      }
     }
     if (outcome.deadline) this.listeners?.deadlineSet(outcome.deadline);
     if (outcome.commands > 0) {

@@ -4,6 +4,7 @@ import { Reflector } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import { lastValueFrom, of } from 'rxjs';
 import { ProblemError, type TenantSnapshot } from '@platform/contracts';
+import { metricsRegistry } from '@platform/observability';
 import { Access, TenantDirectory, type IdentifiedRequest, type RequestIdentity } from '@platform/tenancy';
 import type { PlanRateLimits, RateLimitPolicy } from '../rate-limit-policy';
 import type { RateLimitDecision, RateLimiter } from '../rate-limiter';
@@ -123,6 +124,20 @@ describe('the tenant rate-limit interceptor', () => {
     });
     expect(headers).toEqual({ 'ratelimit-policy': '"free";q=10;w=2', ratelimit: '"free";r=0;t=2' });
     expect(handled).toEqual([]);
+  });
+
+  it('counts each refusal by tenant and plan (rate_limit_refusals_total)', async () => {
+    const refusals = async (): Promise<number> =>
+      ((await metricsRegistry.getSingleMetric('rate_limit_refusals_total')?.get())?.values ?? [])
+        .filter((v) => v.labels.tenant === A && v.labels.plan === 'free')
+        .reduce((sum, v) => sum + v.value, 0);
+    const { limiter, call } = setup();
+    const before = await refusals();
+    await call('read', member(A));
+    limiter.next = { allowed: false, remaining: 0, resetMs: 1_200 };
+    await call('read', member(A));
+    await call('read', member(A));
+    expect((await refusals()) - before).toBe(2);
   });
 
   it('applies a new plan from the next request once the directory has it', async () => {

@@ -8,6 +8,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { Observable } from 'rxjs';
 import { ProblemError } from '@platform/contracts';
+import { tenantLabel } from '@platform/observability';
 import {
   ACCESS_RULE,
   hasRole,
@@ -15,6 +16,7 @@ import {
   type AccessRule,
   type IdentifiedRequest,
 } from '@platform/tenancy';
+import { refusalsTotal } from '../lease/rate-limit-metrics';
 import { rateLimitHeaders, retryAfterSeconds } from '../rate-limit-headers';
 import { policyForPlan, type PlanRateLimits } from '../rate-limit-policy';
 import { RATE_LIMIT_PLANS, RATE_LIMITER, type RateLimiter } from '../rate-limiter';
@@ -58,6 +60,7 @@ export class TenantRateLimitInterceptor implements NestInterceptor {
     const reply = http.getResponse<HeaderSink>();
     for (const [name, value] of Object.entries(headers)) reply.header(name, value);
     if (!decision.allowed) {
+      refusalsTotal.inc({ tenant: tenantLabel(tenantId), plan });
       const retryAfter = retryAfterSeconds(decision);
       throw new ProblemError(
         'rateLimited',

@@ -30,3 +30,10 @@ export const leasedUnitsTotal = counter(
   'Budget units leased from PostgreSQL by this instance, by policy',
   ['policy'],
 );
+
+/** Requests answered 429 rate-limited, by tenant (bounded: top tenants, opt-in, `other`) and plan. */
+export const refusalsTotal = counter(
+  'rate_limit_refusals_total',
+  "Requests refused (429) because the tenant's rate limit was reached, by tenant and plan",
+  ['tenant', 'plan'],
+);

@@ -26,6 +26,7 @@ import {
 import { WebhookEgress } from '../egress/webhook-egress';
 import { describeError, postWebhook } from './http-sender';
 import { deliveriesRefusedTotal, deliveriesTotal, deliverySeconds } from './webhook-metrics';
+import { tenantLabel } from '@platform/observability';
 
 const tracer = trace.getTracer('@platform/webhooks');
 
@@ -232,7 +233,7 @@ export class WebhookDispatcher {
         this.logger.info(logFields(claimed), 'last webhook of a deleted tenant done: subscription removed');
     }
 
-    deliveriesTotal.inc({ outcome: step.outcome });
+    deliveriesTotal.inc({ tenant: tenantLabel(claimed.tenant_id), outcome: step.outcome });
     deliverySeconds.observe({ outcome: step.outcome }, latencyMs / 1000);
     if (step.outcome !== 'delivered') {
       const fields = { ...logFields(claimed), ...resultFields(result), latencyMs };

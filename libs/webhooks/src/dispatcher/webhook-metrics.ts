@@ -1,9 +1,14 @@
 import { counter, histogram } from '@platform/observability';
 
-/** Attempts by what they came to: `delivered`, `retry` (failed, will be retried), `dead`. */
-export const deliveriesTotal = counter('webhook_deliveries_total', 'Webhook delivery attempts, by outcome', [
-  'outcome',
-]);
+/**
+ * Attempts by tenant (bounded: top tenants, opt-in, `other`) and what they came to: `delivered`,
+ * `retry` (failed, will be retried), `dead` (dead-lettered after its last attempt).
+ */
+export const deliveriesTotal = counter(
+  'webhook_deliveries_total',
+  'Webhook delivery attempts, by tenant and outcome (delivered, retry, dead)',
+  ['tenant', 'outcome'],
+);
 
 /** Duration of each POST, from sending to the receiver's answer (or the error). */
 export const deliverySeconds = histogram(
