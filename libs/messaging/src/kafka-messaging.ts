@@ -117,6 +117,7 @@ export class KafkaMessaging {
       this.batching,
       options,
       this.logger.child({ group: options.groupId }),
+      this.admin,
     );
     await subscription.start();
     this.subscriptions.push(subscription);

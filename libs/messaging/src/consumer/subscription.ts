@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, TopicPartitionOffset } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, TopicPartitionOffset } from 'kafkajs';
 import type { Logger } from '@platform/observability';
 import type { BatchingProducer } from '../batching-producer';
 import { BatchAttempts, type PartitionBatch } from './batch-attempts';
+import { watchConsumerLag } from './consumer-lag';
 import type { BatchHandler, BeforeDeadLetter, MessageHandler } from './consumed-message';
 import { decodeMessage } from './decode-message';
 import { committableOffset, forEachLimited, groupByKey } from './key-groups';
@@ -99,13 +100,17 @@ export class Subscription {
   private readonly batchStartedAt = new Map<string, number>();
   private readonly attempts: MessageAttempts;
   private readonly batches: BatchAttempts | undefined;
+  private readonly lag: ReturnType<typeof watchConsumerLag> | undefined;
 
   constructor(
     private readonly kafka: Kafka,
     producer: BatchingProducer,
     private readonly options: SubscriptionOptions,
     private readonly logger: Logger,
+    /** With an admin client, the group's lag and its DLQs' depth are metrics (`watchConsumerLag`). */
+    admin?: Admin,
   ) {
+    this.lag = admin && watchConsumerLag(admin, options.groupId, options.topics, this.finishedOffsets);
     this.attempts = new MessageAttempts(
       producer,
       {
@@ -189,6 +194,7 @@ export class Subscription {
     const consumer = this.consumer;
     this.consumer = undefined;
     this.stopping = true;
+    this.lag?.stop();
     if (consumer && this.finishedOffsets.size > 0) {
       await consumer.commitOffsets([...this.finishedOffsets.values()]).catch((error: unknown) => {
         this.logger.warn({ err: error, groupId: this.options.groupId }, 'offsets not committed at stop');
@@ -198,6 +204,17 @@ export class Subscription {
   }
 
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    const first = batch.messages[0];
+    if (first) this.lag?.batchStarted(batch.topic, batch.partition, Number(first.timestamp));
+    try {
+      await this.handleBatch(payload);
+    } finally {
+      this.lag?.batchDone(batch.topic, batch.partition);
+    }
+  }
+
+  private async handleBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     await this.pace(`${batch.topic}:${batch.partition}`);
     const finished = new Set<string>();
