@@ -14,3 +14,4 @@ export {
 
 /** The gauge of a tenant's storage in bytes (events and read models), against `maxStorageMb`. */
 export const STORAGE_BYTES_METRIC = 'storage-bytes';
+export { quotaRefusalsTotal } from './quota-metrics';

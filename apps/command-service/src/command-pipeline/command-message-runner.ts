@@ -14,7 +14,8 @@ import { currentTraceHeaders, tenantLabel, type Logger } from '@platform/observa
 import { SERVICE_LOGGER } from '@platform/service-kit';
 import { statusRefusal, TenantContextStore, TenantDirectory } from '@platform/tenancy';
 import type { CommandMetadata } from './command-metadata';
-import { commandOutcome, commandSeconds, commandsHandled, quotaOf, quotaRefusals } from './command-metrics';
+import { quotaRefusalsTotal } from '@platform/quotas';
+import { commandOutcome, commandSeconds, commandsHandled, quotaOf } from './command-metrics';
 
 /** What running a command gave: the requester's result, or the problem it gets (and its cause, for the log). */
 export type CommandRun =
@@ -97,7 +98,7 @@ export class CommandMessageRunner {
     const tenant = tenantLabel(tenantId);
     commandsHandled.inc({ tenant, type, outcome });
     commandSeconds.observe({ type, outcome }, (performance.now() - started) / 1_000);
-    if (problem?.kind === 'quotaExceeded') quotaRefusals.inc({ tenant, quota: quotaOf(problem) });
+    if (problem?.kind === 'quotaExceeded') quotaRefusalsTotal.inc({ tenant, quota: quotaOf(problem) });
   }
 
   /** The contract's tenant-status rule, enforced on commands that arrive on Kafka; the plan's quotas. */

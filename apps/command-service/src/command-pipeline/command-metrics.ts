@@ -15,13 +15,6 @@ export const commandSeconds = histogram(
   ['type', 'outcome'],
 );
 
-/** Writes refused by a plan's quota (429 quota-exceeded), by tenant and quota. */
-export const quotaRefusals = counter(
-  'quota_refusals_total',
-  "Commands refused because the tenant's plan quota is used up, by tenant and quota",
-  ['tenant', 'quota'],
-);
-
 /** The outcome label of a command's answer. */
 export function commandOutcome(problem: ProblemData | undefined): 'accepted' | 'refused' | 'unavailable' {
   if (problem === undefined) return 'accepted';

@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { Topics } from '@platform/contracts';
 import { KafkaMessaging } from '@platform/messaging';
+import { metricsRegistry, tenantLabels } from '@platform/observability';
 import { PLANS } from '@platform/tenants-domain';
 import { deleteTopicsWithPrefix, testInfra, uniqueSuffix } from '@platform/testing';
 import type { TenantRecord } from '../registry/tenant-record';
@@ -56,11 +57,17 @@ describe('API keys on PostgreSQL and Kafka', () => {
     for (const secret of secrets) expect(secret).toHaveLength(43);
     for (const secret of secrets) expect(stored).not.toContain(secret);
 
+    const refusals = async (): Promise<number> =>
+      ((await metricsRegistry.getSingleMetric('quota_refusals_total')?.get())?.values ?? [])
+        .filter((v) => v.labels.quota === 'api-keys' && v.labels.tenant === tenantLabels().peek(owner.id))
+        .reduce((sum, v) => sum + v.value, 0);
+    const refusedBefore = await refusals();
     const over = await keys.issue(owner, { name: 'one too many', roles: ['member'] }, testCaller());
     expect(over).toMatchObject({
       ok: false,
       refusal: { kind: 'quotaExceeded', headers: { 'retry-after': expect.any(String) } },
     });
+    expect((await refusals()) - refusedBefore).toBe(1);
 
     expect((await keys.revoke(owner.id, issued[0]?.id ?? '', testCaller())).ok).toBe(true);
     expect((await keys.revoke(owner.id, issued[0]?.id ?? '', testCaller())).ok).toBe(true);

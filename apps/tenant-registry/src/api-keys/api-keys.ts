@@ -1,5 +1,7 @@
 import type { PoolClient } from 'pg';
 import type { AuditEntry, JsonValue } from '@platform/audit';
+import { tenantLabel } from '@platform/observability';
+import { quotaRefusalsTotal } from '@platform/quotas';
 import { issueApiKey, type ApiKeyRecord } from '@platform/tenancy';
 import { type Refusal } from '@platform/command-handling';
 import type { RegistryDatabase } from '../registry/registry-database';
@@ -58,7 +60,11 @@ export class ApiKeys {
           const refusal =
             (locked && credentialsRefusal(locked.status)) ??
             apiKeyQuotaRefusal(locked?.plan ?? tenant.plan, await this.db.apiKeys.countActive(tx, tenant.id));
-          if (refusal) throw new RefusedInTransaction(refusal);
+          if (refusal) {
+            if (refusal.kind === 'quotaExceeded')
+              quotaRefusalsTotal.inc({ tenant: tenantLabel(tenant.id), quota: 'api-keys' });
+            throw new RefusedInTransaction(refusal);
+          }
           await this.db.apiKeys.insert(tx, record);
         },
       );

@@ -1,5 +1,7 @@
 import type { PoolClient } from 'pg';
 import type { AuditEntry, JsonValue } from '@platform/audit';
+import { tenantLabel } from '@platform/observability';
+import { quotaRefusalsTotal } from '@platform/quotas';
 import { WebhookFieldError, type WebhookDelivery, type WebhookSubscription } from '@platform/webhooks';
 import type { Refusal } from '@platform/command-handling';
 import { credentialsRefusal, webhookQuotaRefusal } from '../api-keys/api-key-rules';
@@ -44,7 +46,10 @@ export class WebhookAdmin {
           locked?.plan ?? tenant.plan,
           (await subscriptions.list(tenant.id)).length,
         );
-        if (refusal) throw new RefusedInTransaction(refusal);
+        if (refusal) {
+          quotaRefusalsTotal.inc({ tenant: tenantLabel(tenant.id), quota: 'webhooks' });
+          throw new RefusedInTransaction(refusal);
+        }
         try {
           return await subscriptions.create(tenant.id, {
             url: input.url,
