@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { RunningService } from '@platform/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { eventually, testInfra, uniqueSuffix } from '@platform/testing';
@@ -266,6 +267,63 @@ describe('walking skeleton: one request through every service, two tenants', () 
     } finally {
       await consumer.disconnect();
     }
+  });
+
+  it("counts a tenant's commands and queries under its tenant label, logs each request, shows the projection's lag", async () => {
+    const tenant = await createActiveTenant(`metrics-${uniqueSuffix()}`);
+    const member = token(['member'], [tenant]);
+    const gw = gateways[0];
+    const created = await eventually(async () => {
+      const response = await api(gw.url, 'POST', '/v1/orders', {
+        token: member,
+        body: { customerId: 'm-1' },
+      });
+      expect(response.status).toBe(201);
+      return response;
+    });
+    await eventually(async () => {
+      expect(
+        (await api(gw.url, 'GET', `/v1/orders/${String(created.body.orderId)}`, { token: member })).status,
+      ).toBe(200);
+    });
+
+    const metrics = (await (await fetch(`${gw.managementUrl}/metrics`)).text()).split('\n');
+    const series = (name: string, ...labels: string[]): string[] =>
+      metrics.filter((line) => line.startsWith(`${name}{`) && labels.every((label) => line.includes(label)));
+    expect(
+      series('gateway_commands_total', `tenant="${tenant}"`, 'route="/v1/orders"', 'outcome="ok"'),
+    ).toHaveLength(1);
+    expect(
+      series('gateway_queries_total', `tenant="${tenant}"`, 'route="/v1/orders/:id"', 'outcome="ok"'),
+    ).toHaveLength(1);
+    expect(series('gateway_command_duration_seconds_count', `tenant="${tenant}"`)).not.toEqual([]);
+
+    const projection = platform.services.find((service) => service.name.endsWith('-projection'));
+    if (!projection) throw new Error('no projection service in the platform');
+    await eventually(async () => {
+      const text = await (await fetch(`${projection.managementUrl}/metrics`)).text();
+      const lag = text
+        .split('\n')
+        .filter((line) =>
+          line.startsWith('messaging_consumer_lag_messages{group="projection-service.orders"'),
+        );
+      expect(lag.length).toBeGreaterThan(0);
+      expect(lag.map((line) => Number(line.split(' ').pop()))).toEqual(lag.map(() => 0));
+    });
+
+    const logged = (await readFile(gw.logFile, 'utf8'))
+      .split('\n')
+      .filter((line) => line.includes('"msg":"request"') && line.includes(`"tenantId":"${tenant}"`))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(logged).toContainEqual(
+      expect.objectContaining({
+        level: 'info',
+        method: 'POST',
+        route: '/v1/orders',
+        status: 201,
+        traceId: created.headers.get('x-trace-id'),
+      }),
+    );
   });
 
   it('answers bad input with problem+json', async () => {
