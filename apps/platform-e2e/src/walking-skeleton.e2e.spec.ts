@@ -304,8 +304,10 @@ describe('walking skeleton: one request through every service, two tenants', () 
       const text = await (await fetch(`${projection.managementUrl}/metrics`)).text();
       const lag = text
         .split('\n')
-        .filter((line) =>
-          line.startsWith('messaging_consumer_lag_messages{group="projection-service.orders"'),
+        .filter(
+          (line) =>
+            line.startsWith('messaging_consumer_lag_messages{') &&
+            line.includes('projection-service.orders"'),
         );
       expect(lag.length).toBeGreaterThan(0);
       expect(lag.map((line) => Number(line.split(' ').pop()))).toEqual(lag.map(() => 0));
