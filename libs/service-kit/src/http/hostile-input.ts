@@ -86,7 +86,8 @@ export function hardenRequestParsing(fastify: FastifyInstance): void {
     void parseJson(request, text, done);
   });
   fastify.addHook('onRequest', (request, _reply, done) => {
-    const distinct = request.raw.headersDistinct;
+    // Node's own requests have it; an injected one (light-my-request, in tests) may not
+    const distinct = (request.raw.headersDistinct as NodeJS.Dict<string[]> | undefined) ?? {};
     const repeated = SINGLETON_HEADERS.find((name) => (distinct[name]?.length ?? 0) > 1);
     if (repeated !== undefined) {
       done(
