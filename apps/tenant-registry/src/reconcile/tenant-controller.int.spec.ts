@@ -140,9 +140,12 @@ describe('TenantController on PostgreSQL and Kafka', () => {
         message: 'read models in schema x',
       }),
     );
-    expect(await conditionOf(tenantId, 'Provisioned')).toMatchObject({
-      message: 'waiting for saga-service (done: projection-service)',
-    });
+    // the report has the controller look again: its pass may be under way a moment longer
+    await eventually(async () =>
+      expect(await conditionOf(tenantId, 'Provisioned')).toMatchObject({
+        message: 'waiting for saga-service (done: projection-service)',
+      }),
+    );
     expect((await fixture.db.tenants.find(tenantId))?.status).toBe('draft');
 
     // The last one reports: the consumer has the controller look at once, and the tenant is active.
