@@ -23,7 +23,7 @@ describe('the API described: /openapi.json against what every route answers', ()
   const exercised = new Map<string, Set<number>>();
 
   beforeAll(async () => {
-    platform = await startPlatform(10_080);
+    platform = await startPlatform(10_280);
     gw = platform.gateways[0]?.url ?? '';
     admin = platform.token(['platform-admin'], [], 'e2e-openapi-admin');
     tenant = await createActiveTenant({

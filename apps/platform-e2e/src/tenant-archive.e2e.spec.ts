@@ -66,7 +66,8 @@ describe('tenant export and import with tenantctl', () => {
     const slug = `archive-${uniqueSuffix()}`;
     const created = await api(gw, 'POST', '/v1/tenants', {
       token: admin,
-      body: { slug, name: 'Archive Co' },
+      // enterprise: the reads below, repeated until they hold, would pass the free plan's rate
+      body: { slug, name: 'Archive Co', plan: 'enterprise' },
     });
     const source = String(created.body.id);
     await active(source);
@@ -96,9 +97,14 @@ describe('tenant export and import with tenantctl', () => {
       expect(item.status).toBe(200);
     }
     const before = await eventually(async () => {
-      const seen = (await reads(member, orders)) as { list: unknown[]; orders: { itemCount?: number }[] };
+      const seen = (await reads(member, orders)) as {
+        list: unknown[];
+        orders: { itemCount?: number }[];
+        histories: { events?: unknown[] }[];
+      };
       expect(seen.list).toHaveLength(3);
       expect(seen.orders.every((order) => order.itemCount === 1)).toBe(true);
+      expect(seen.histories.every((history) => history.events?.length === 2)).toBe(true);
       return seen;
     });
 

@@ -25,7 +25,7 @@ describe('traces in Jaeger: one request, one trace', () => {
 
   beforeAll(async () => {
     await ensureJaeger();
-    platform = await startPlatform(37_480, {
+    platform = await startPlatform(21_580, {
       extraEnv: {
         OTEL_TRACES_EXPORTER: 'otlp',
         OTEL_EXPORTER_OTLP_ENDPOINT: jaeger.otlpEndpoint,

@@ -32,6 +32,12 @@ export interface PlatformOptions {
   readonly name?: string;
 }
 
+/** Ports fetch (undici) refuses to connect to (the Fetch standard's "bad ports") above 1024. */
+const FETCH_BAD_PORTS = [
+  1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697,
+  10080,
+];
+
 /** The first port Linux uses for outgoing connections (`net.ipv4.ip_local_port_range`). */
 const EPHEMERAL_PORTS_START = 32_768;
 
@@ -42,6 +48,10 @@ export async function startPlatform(base: number, options: PlatformOptions = {})
     throw new RangeError(
       `startPlatform(${base}): keep the platform's ports within 1024-${EPHEMERAL_PORTS_START - 200}`,
     );
+  // the probes and clients use fetch, which refuses these ports outright ("fetch failed")
+  const bad = FETCH_BAD_PORTS.find((port) => port >= base && port <= base + 200);
+  if (bad !== undefined)
+    throw new RangeError(`startPlatform(${base}): fetch refuses port ${bad}; pick another base`);
   const secret = `e2e-secret-${uniqueSuffix()}-0123456789abcdefghij`;
   const signer = createSigner({ key: secret, algorithm: 'HS256', expiresIn: 600_000 });
   const webhookReceiverPort = base + 50;
