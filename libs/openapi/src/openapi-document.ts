@@ -34,6 +34,8 @@ export interface OperationDoc {
   readonly body?: z.ZodType;
   /** The request body may be left out (e.g. `POST …/suspend`). */
   readonly bodyOptional?: boolean;
+  /** A body that is not JSON: its media type (e.g. a tenant archive, `application/gzip`). */
+  readonly binaryBody?: string;
   /** The query string, as the service parses it: an object schema, one parameter per key. */
   readonly query?: z.ZodObject;
   /** Path parameters by name; a placeholder without one is a plain string. */
@@ -150,7 +152,7 @@ function problemKinds(route: PublicRoute, doc: OperationDoc | undefined): Proble
   const kinds: ProblemKind[] = ['validation', 'unauthorized', 'forbidden', 'notFound'];
   if (write || doc?.conflicts) kinds.push('conflict');
   if (doc?.ifMatch) kinds.push('versionMismatch');
-  if (doc?.body) kinds.push('payloadTooLarge', 'unsupportedMediaType');
+  if (doc?.body || doc?.binaryBody) kinds.push('payloadTooLarge', 'unsupportedMediaType');
   if (write) kinds.push('unprocessable');
   if (tenantScoped || write) kinds.push('rateLimited');
   kinds.push('unavailable');
@@ -263,6 +265,12 @@ function operationOf(route: PublicRoute, doc: OperationDoc | undefined): JsonSch
       requestBody: {
         required: !doc.bodyOptional,
         content: { 'application/json': { schema: jsonSchemaOf(doc.body, 'input') } },
+      },
+    }),
+    ...(doc?.binaryBody && {
+      requestBody: {
+        required: true,
+        content: { [doc.binaryBody]: { schema: { type: 'string', contentMediaType: doc.binaryBody } } },
       },
     }),
     responses: { ...success, ...problemResponses(problemKinds(route, doc)) },

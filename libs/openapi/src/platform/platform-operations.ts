@@ -234,6 +234,7 @@ export const PLATFORM_OPERATIONS: Readonly<Record<string, OperationDoc>> = {
       'The body is an archive of `GET /v1/tenants/{id}/export` (`application/gzip`); it is verified whole ' +
       'before anything is written, and a tampered or cut one is a `400`. Any other body is a `415`.',
     query: importTenantQuerySchema,
+    binaryBody: 'application/gzip',
     responses: [{ status: 201, description: 'The new tenant and what was restored.', headers: ['Location'] }],
   },
   'POST /v1/tenants/{id}/api-keys': {
