@@ -17,6 +17,8 @@ bash "$root/tools/schemathesis/install.sh"
 token=${SCHEMATHESIS_TOKEN:-$(node "$root/scripts/dev-token.mjs" --tenant "$tenant" --roles platform-admin,tenant-admin,member --sub schemathesis)}
 reports=${SCHEMATHESIS_REPORT_DIR:-$root/.local/test-results/schemathesis}
 mkdir -p "$reports"
+# POST /v1/tenants/import takes a gzip'd archive, which schemathesis has no serializer for: it is
+# left out here and covered by apps/platform-e2e/src/tenant-archive.e2e.spec.ts and openapi.e2e.
 # Run from the venv's directory: schemathesis keeps a cache in the working directory.
 cd "$root/.local/schemathesis"
 # X-Consistency-Token is pinned to 0 (always reached): a position the tenant's read models never
@@ -27,6 +29,7 @@ exec "$root/.local/schemathesis/bin/schemathesis" run "$url/openapi.json" \
   --header "Authorization: Bearer $token" \
   --header "X-Tenant-ID: $tenant" \
   --header "X-Consistency-Token: 0" \
+  --exclude-operation-id postV1TenantsImport \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
   --phases examples,coverage,fuzzing \
   --max-examples "${SCHEMATHESIS_MAX_EXAMPLES:-25}" \

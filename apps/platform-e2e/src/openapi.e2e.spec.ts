@@ -190,17 +190,26 @@ describe('the API described: /openapi.json against what every route answers', ()
       { id: tenant, webhookId: String(hook.body.id) },
       a,
     );
+    // an archive's import refuses anything but a gzip'd archive (the round trip: tenant-archive.e2e)
+    await call('POST', '/v1/tenants/import', {}, { ...a, body: {}, query: '?slug=oa-import' });
     await call('POST', '/v1/tenants/{id}/archive', { id: x }, a);
     await call('DELETE', '/v1/tenants/{id}', { id: x }, a);
 
     expect(mismatches).toEqual([]);
     // every route of the table was called, and answered a success where one can be had here
-    const missing = PUBLIC_ROUTES.map((r) => `${r.method} ${r.path}`).filter((key) => !exercised.has(key));
+    // the export streams gzip, which this JSON check cannot read: tenant-archive.e2e exercises it
+    const elsewhere = new Set(['GET /v1/tenants/{id}/export']);
+    const missing = PUBLIC_ROUTES.map((r) => `${r.method} ${r.path}`).filter(
+      (key) => !exercised.has(key) && !elsewhere.has(key),
+    );
     expect(missing).toEqual([]);
     const noSuccess = [...exercised]
       .filter(([, statuses]) => ![...statuses].some((status) => status < 300))
       .map(([key]) => key);
     // a dead letter takes a failing receiver and the whole retry schedule: its requeue answers 404 here
-    expect(noSuccess).toEqual(['POST /v1/tenants/{id}/webhooks/dead-letters/{deliveryId}/requeue']);
+    expect(noSuccess.sort()).toEqual([
+      'POST /v1/tenants/import',
+      'POST /v1/tenants/{id}/webhooks/dead-letters/{deliveryId}/requeue',
+    ]);
   }, 180_000);
 });

@@ -57,7 +57,8 @@ describe('schemathesis against the running gateway', () => {
     });
     // The summary (and, on failure, every failure with its curl to reproduce) is the run's output.
     process.stdout.write(`${output.slice(-6_000)}\n`);
-    expect(output).toMatch(new RegExp(`Tested:\\s+${PUBLIC_ROUTES.length}\\b`));
+    // all but the archive import, whose gzip body schemathesis cannot write (tools/schemathesis/run.sh)
+    expect(output).toMatch(new RegExp(`Tested:\\s+${PUBLIC_ROUTES.length - 1}\\b`));
     expect({ code, failures: code === 0 ? '' : output.slice(-20_000) }).toEqual({ code: 0, failures: '' });
   }, 420_000);
 });
