@@ -12,7 +12,7 @@ export {
 } from './audit-record';
 export { canonicalJson } from './canonical-json';
 export { REFUSED_SUFFIX, refusedEntry, type RefusalSummary } from './refused-entry';
-export { auditHash, sealRecord, type ChainHead, type UnsealedAuditRecord } from './hashing';
+export { auditHash, hashedFields, sealRecord, type ChainHead, type UnsealedAuditRecord } from './hashing';
 export { ChainVerifier, verifyChain } from './verify';
 export {
   AuditLog,

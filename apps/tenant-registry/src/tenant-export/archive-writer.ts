@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import type { AuditRecord } from '@platform/audit';
+import { hashedFields, type AuditRecord } from '@platform/audit';
 import type { GlobalEvent } from '@platform/event-store';
 import type { ApiKeyRecord } from '@platform/tenancy';
 import type { WebhookSubscription } from '@platform/webhooks';
@@ -76,22 +76,9 @@ export function toArchivedEvent(event: GlobalEvent): ArchivedEvent {
   return recorded;
 }
 
-/** The record's own fields only (a listed record carries `verified` too). */
+/** The record's own fields only (a listed record carries `verified` too): what its hash covers, and the hash. */
 export function toArchivedAudit(record: AuditRecord): AuditRecord {
-  return {
-    tenantId: record.tenantId,
-    sequence: record.sequence,
-    actor: record.actor,
-    action: record.action,
-    target: record.target,
-    previousState: record.previousState,
-    newState: record.newState,
-    requestId: record.requestId,
-    correlationId: record.correlationId,
-    occurredAt: record.occurredAt,
-    previousHash: record.previousHash,
-    hash: record.hash,
-  };
+  return { ...hashedFields(record), hash: record.hash };
 }
 
 /** Metadata only: fields picked by name, so the secret's hash can never slip in. */
